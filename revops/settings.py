@@ -90,12 +90,12 @@ class ConnectionParts:
             fields["password"] = self.password
         return " ".join(f"{k}='{v}'" for k, v in fields.items())
 
-    def sqlalchemy_url(self) -> str:
+    def sqlalchemy_url(self, drivername: str = "postgresql+psycopg2") -> str:
         """A `postgresql+psycopg2://` URL (plain `postgresql://` would pick psycopg 3 in SQLAlchemy 2.1)."""
         from sqlalchemy.engine import URL
 
         return URL.create(
-            "postgresql+psycopg2",
+            drivername,
             username=self.user,
             password=self.password or None,
             host=self.host,

@@ -1,0 +1,167 @@
+"""pgvector tables of the embedding step, schema `embeddings` (dbt reads them back as a source).
+
+- dense_vectors: one row per search input text, `vector(dim)` with an HNSW index (cosine).
+- sparse_vectors: BGE-M3 lexical weights as `sparsevec(vocab)`; only when the model has them.
+- colbert_vectors: BGE-M3 token vectors (float16 bytes) for re-ranking a short candidate list.
+- model: which model produced the vectors; a different model drops them all and re-embeds.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import numpy as np
+
+SCHEMA = "embeddings"
+SPARSE_DIM = 250002  # BGE-M3 (XLM-RoBERTa) vocabulary; sparsevec needs a fixed dimension
+
+
+@dataclass(frozen=True)
+class PendingText:
+    text_id: str
+    source_system: str
+    record_id: str
+    text_kind: str
+    content: str
+    content_hash: str
+
+
+def ensure_tables(cur, model_name: str, dim: int) -> bool:
+    """Create the tables for this model; drop everything first when another model made them. True if reset."""
+    cur.execute("create extension if not exists vector")
+    cur.execute(f"create schema if not exists {SCHEMA}")
+    cur.execute(f"create table if not exists {SCHEMA}.model (model text not null, dim int not null)")
+    cur.execute(f"select model, dim from {SCHEMA}.model")
+    current = cur.fetchone()
+    reset = current is not None and tuple(current) != (model_name, dim)
+    if reset:
+        for table in ("dense_vectors", "sparse_vectors", "colbert_vectors"):
+            cur.execute(f"drop table if exists {SCHEMA}.{table}")
+    if current is None or reset:
+        cur.execute(f"delete from {SCHEMA}.model")
+        cur.execute(f"insert into {SCHEMA}.model values (%s, %s)", (model_name, dim))
+    cur.execute(f"""
+        create table if not exists {SCHEMA}.dense_vectors (
+            text_id text primary key,
+            source_system text not null,
+            record_id text not null,
+            text_kind text not null,
+            content_hash text not null,
+            model text not null,
+            embedding vector({dim}) not null,
+            embedded_at timestamptz not null default now()
+        )""")
+    cur.execute(f"""
+        create table if not exists {SCHEMA}.sparse_vectors (
+            text_id text primary key,
+            content_hash text not null,
+            model text not null,
+            embedding sparsevec({SPARSE_DIM}) not null
+        )""")
+    cur.execute(f"""
+        create table if not exists {SCHEMA}.colbert_vectors (
+            text_id text primary key,
+            content_hash text not null,
+            model text not null,
+            token_count int not null,
+            vectors bytea not null
+        )""")
+    return reset
+
+
+def pending_texts(cur, inputs_relation: str) -> list[PendingText]:
+    """Search inputs whose text is new or changed since it was last embedded (by content hash)."""
+    cur.execute(f"""
+        select i.text_id, i.source_system, i.record_id, i.text_kind, i.content, i.content_hash
+        from {inputs_relation} as i
+        left join {SCHEMA}.dense_vectors as v
+            on v.text_id = i.text_id and v.content_hash = i.content_hash
+        where v.text_id is null
+        order by i.text_id""")
+    return [PendingText(*row) for row in cur.fetchall()]
+
+
+def delete_orphans(cur, inputs_relation: str) -> int:
+    """Drop vectors of texts that no longer exist upstream."""
+    deleted = 0
+    for table in ("dense_vectors", "sparse_vectors", "colbert_vectors"):
+        cur.execute(f"""
+            delete from {SCHEMA}.{table} as v
+            where not exists (select 1 from {inputs_relation} as i where i.text_id = v.text_id)""")
+        deleted += cur.rowcount
+    return deleted
+
+
+def _vector_literal(values: np.ndarray) -> str:
+    return "[" + ",".join(f"{x:.7g}" for x in values) + "]"
+
+
+def _sparse_literal(weights: dict[int, float]) -> str:
+    # sparsevec indices are 1-based; zero weights are dropped
+    items = sorted((k + 1, v) for k, v in weights.items() if v != 0)
+    return "{" + ",".join(f"{k}:{v:.6g}" for k, v in items) + "}/" + str(SPARSE_DIM)
+
+
+def _copy_upsert(cur, table: str, columns: list[str], rows: list[tuple], key: str = "text_id") -> None:
+    """Bulk-load rows with COPY into a temp table, then upsert: one round trip per batch."""
+    if not rows:
+        return
+    cur.execute(f"create temp table if not exists _load_{table} (like {SCHEMA}.{table} including defaults)")
+    cur.execute(f"truncate _load_{table}")
+    buffer = io.StringIO()
+    for row in rows:
+        buffer.write("\t".join(_copy_field(value) for value in row) + "\n")
+    buffer.seek(0)
+    cur.copy_expert(f"copy _load_{table} ({', '.join(columns)}) from stdin", buffer)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != key)
+    cur.execute(f"""
+        insert into {SCHEMA}.{table} ({', '.join(columns)})
+        select {', '.join(columns)} from _load_{table}
+        on conflict ({key}) do update set {updates}""")
+
+
+def _copy_field(value) -> str:
+    if value is None:
+        return r"\N"
+    if isinstance(value, (bytes, bytearray)):
+        return "\\\\x" + value.hex()
+    text = str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def write_batch(cur, model_name: str, texts: list[PendingText], batch) -> None:
+    dense_rows = [
+        (t.text_id, t.source_system, t.record_id, t.text_kind, t.content_hash, model_name, _vector_literal(v))
+        for t, v in zip(texts, batch.dense)
+    ]
+    _copy_upsert(
+        cur,
+        "dense_vectors",
+        ["text_id", "source_system", "record_id", "text_kind", "content_hash", "model", "embedding"],
+        dense_rows,
+    )
+    if batch.sparse is not None:
+        sparse_rows = [(t.text_id, t.content_hash, model_name, _sparse_literal(w)) for t, w in zip(texts, batch.sparse)]
+        _copy_upsert(cur, "sparse_vectors", ["text_id", "content_hash", "model", "embedding"], sparse_rows)
+    if batch.colbert is not None:
+        colbert_rows = [
+            (t.text_id, t.content_hash, model_name, len(v), v.astype(np.float16).tobytes())
+            for t, v in zip(texts, batch.colbert)
+        ]
+        _copy_upsert(
+            cur, "colbert_vectors", ["text_id", "content_hash", "model", "token_count", "vectors"], colbert_rows
+        )
+
+
+def drop_dense_index(cur) -> None:
+    cur.execute(f"drop index if exists {SCHEMA}.dense_vectors_embedding_hnsw")
+
+
+def ensure_indexes(cur) -> None:
+    """HNSW after bulk loads (building it once beats maintaining it row by row), then fresh statistics."""
+    cur.execute(f"""
+        create index if not exists dense_vectors_embedding_hnsw
+        on {SCHEMA}.dense_vectors using hnsw (embedding vector_cosine_ops)""")
+    cur.execute(f"create index if not exists dense_vectors_kind on {SCHEMA}.dense_vectors (text_kind, source_system)")
+    cur.execute(f"analyze {SCHEMA}.dense_vectors")

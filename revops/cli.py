@@ -1,0 +1,165 @@
+"""`revops` command line: the one entry point for people, Make and the Prefect flow."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+
+from revops import settings
+
+
+def _prepare_environment() -> None:
+    """Keep every tool's state inside the project and every telemetry off."""
+    settings.load_dotenv()
+    home = settings.home()
+    os.environ.setdefault("PREFECT_HOME", str(home / "prefect"))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("TMPDIR", str(home / "tmp"))
+    (home / "tmp").mkdir(parents=True, exist_ok=True)
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from revops import warehouse
+
+    if args.action == "up":
+        url = warehouse.up()
+        print(f"warehouse ready: {url}")
+    elif args.action == "down":
+        print("stopped" if warehouse.down() else "not running")
+    elif args.action == "url":
+        print(settings.warehouse_url())
+    else:
+        info = warehouse.status()
+        print(json.dumps(info, indent=2))
+        return 0 if info.get("running") else 1
+    return 0
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    from revops import warehouse
+    from revops.demo import generate
+
+    if not settings.uses_demo_sources():
+        print("ODOO_DATABASE_URL / APN_DATABASE_URL point at real sources; refusing to overwrite them.")
+        return 2
+    warehouse.up()
+    odoo, apn = settings.odoo(), settings.apn()
+    if args.if_missing and generate.demo_is_current(odoo, apn, scale=args.scale, seed=args.seed):
+        print(f"demo sources already generated (scale {args.scale}, seed {args.seed}): reusing them")
+        return 0
+    summary = generate.create_demo_sources(odoo, apn, scale=args.scale, seed=args.seed)
+    print(generate.format_summary(summary))
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from extract.pipeline import SOURCES, run_extract
+
+    for name in [args.source] if args.source else list(SOURCES):
+        result = run_extract(name, full_refresh=args.full_refresh)
+        print(f"{name}: {result.rows} rows in {result.seconds:.1f}s")
+    return 0
+
+
+def cmd_dbt(args: argparse.Namespace) -> int:
+    from revops.dbt import run_dbt
+
+    run_dbt(args.dbt_args)
+    return 0
+
+
+def cmd_embed(args: argparse.Namespace) -> int:
+    from embeddings.run import embed_changed
+
+    result = embed_changed()
+    print(f"embedded {result.embedded} texts ({result.deleted} removed) with {result.model} "
+          f"[{result.dim}-d, {result.device}] in {result.seconds:.1f}s")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from revops import report
+
+    report.install()
+    print(f"site built in {report.build(settings.warehouse())}")
+    print(report.serve_hint())
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from revops import warehouse
+
+    warehouse.up()
+    from orchestration.flow import revops_flow
+
+    result = revops_flow(full_refresh=args.full_refresh, with_report=not args.no_report)
+    print(json.dumps(result, indent=2, default=str))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="revops", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    db = sub.add_parser("db", help="the warehouse server (embedded PostgreSQL unless REVOPS_DATABASE_URL is set)")
+    db.add_argument("action", choices=["up", "down", "status", "url"])
+    db.set_defaults(func=cmd_db)
+
+    demo = sub.add_parser("demo-data", help="(re)create the demo Odoo and APN source databases")
+    demo.add_argument("--scale", type=float, default=float(os.environ.get("REVOPS_DEMO_SCALE", "0.05")))
+    demo.add_argument("--seed", type=int, default=int(os.environ.get("REVOPS_DEMO_SEED", "42")))
+    demo.add_argument("--if-missing", action="store_true", help="keep sources generated with the same scale and seed")
+    demo.set_defaults(func=cmd_demo_data)
+
+    ext = sub.add_parser("extract", help="land the sources in schema raw (dlt)")
+    ext.add_argument("--source", choices=["odoo", "apn"])
+    ext.add_argument("--full-refresh", action="store_true", help="drop and reload the raw tables")
+    ext.set_defaults(func=cmd_extract)
+
+    dbt = sub.add_parser("dbt", help="run dbt against the warehouse, e.g. `revops dbt build -s pod`")
+    dbt.add_argument("dbt_args", nargs=argparse.REMAINDER)
+    dbt.set_defaults(func=cmd_dbt)
+
+    emb = sub.add_parser("embed", help="embed search inputs whose text changed")
+    emb.set_defaults(func=cmd_embed)
+
+    rep = sub.add_parser("report", help="build the Evidence site")
+    rep.set_defaults(func=cmd_report)
+
+    run = sub.add_parser("run", help="the whole flow: extract, dbt, embed, dbt, report")
+    run.add_argument("--full-refresh", action="store_true")
+    run.add_argument("--no-report", action="store_true", help="skip the Evidence build")
+    run.set_defaults(func=cmd_run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    _prepare_environment()
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        datefmt="%H:%M:%S",
+    )
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the CLI's last line: one readable error, details with -v
+        if args.verbose:
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""Run dbt in-process against the configured warehouse."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from revops import settings
+
+log = logging.getLogger(__name__)
+
+
+class DbtError(RuntimeError):
+    pass
+
+
+def dbt_env() -> dict[str, str]:
+    env = settings.warehouse().dbt_env()
+    env["DO_NOT_TRACK"] = "1"
+    env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
+    return env
+
+
+def run_dbt(args: list[str]) -> list[dict]:
+    """`dbt <args>` with the project and profiles at the repo root; returns per-node results, raises on failure."""
+    from dbt.cli.main import dbtRunner
+
+    os.environ.update(dbt_env())
+    root = str(settings.PROJECT_ROOT)
+    full_args = [*args, "--project-dir", root, "--profiles-dir", root]
+    log.info("dbt %s", " ".join(args))
+    result = dbtRunner().invoke(full_args)
+    nodes = []
+    if result.result is not None and hasattr(result.result, "results"):
+        for node_result in result.result.results:
+            nodes.append(
+                {
+                    "node": node_result.node.unique_id,
+                    "status": str(node_result.status),
+                    "rows": (node_result.adapter_response or {}).get("rows_affected"),
+                    "seconds": node_result.execution_time,
+                    "message": node_result.message,
+                }
+            )
+    if not result.success:
+        failed = [n for n in nodes if n["status"] in ("error", "fail", "runtime error")]
+        detail = "; ".join(f"{n['node']}: {n['message']}" for n in failed[:5]) or str(result.exception)
+        raise DbtError(f"dbt {' '.join(args)} failed: {detail}")
+    return nodes
