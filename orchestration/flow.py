@@ -1,11 +1,15 @@
-"""The Prefect flow: extract → dbt (staging, core, search inputs) → embed → dbt (the rest) → report.
+"""The Prefect flows: extract → dbt (staging, core, search inputs) → embed → dbt (the rest) → report.
 
 Tasks are thin wrappers over package functions; business logic lives in the packages and in dbt.
 """
 
 from __future__ import annotations
 
+import os
+
 from prefect import flow, get_run_logger, task
+
+from orchestration import runlog
 
 # dbt selection of what the embedding step needs; everything else is built after it.
 BEFORE_EMBED = ["staging", "core", "+search_inputs"]
@@ -20,21 +24,46 @@ def extract_source(source: str, full_refresh: bool) -> dict:
 
 
 @task(retries=1, retry_delay_seconds=10, task_run_name="dbt-{label}")
-def dbt_build(label: str, selection: list[str], exclude: bool, full_refresh: bool) -> int:
+def dbt_build(label: str, selection: list[str], exclude: bool, full_refresh: bool) -> dict:
     from revops.dbt import run_dbt
 
     args = ["build", "--exclude" if exclude else "--select", *selection]
+    if not exclude:
+        # tests that also read models of the later pass (relationships into billing, pod) wait for it
+        args += ["--indirect-selection", "cautious"]
     if full_refresh:
         args.append("--full-refresh")
-    return len(run_dbt(args))
+    nodes = run_dbt(args)
+    models = [n for n in nodes if n["node"].startswith(("model.", "snapshot."))]
+    return {"models": len(models), "tests": len(nodes) - len(models), "rows": sum(n["rows"] or 0 for n in models)}
 
 
-@task(retries=2, retry_delay_seconds=[10, 60])
-def embed() -> dict:
+def _embed_here() -> dict:
     from embeddings.run import embed_changed
 
     result = embed_changed()
     return {"model": result.model, "dim": result.dim, "device": result.device, "embedded": result.embedded}
+
+
+@task(retries=2, retry_delay_seconds=[10, 60])
+def embed() -> dict:
+    """Embed here, or, when REVOPS_EMBED_DEPLOYMENT names a deployment of `embed_flow` (e.g. one served
+    by a worker of a GPU work pool), run it there and wait: the SQL steps stay on this worker."""
+    deployment = os.environ.get("REVOPS_EMBED_DEPLOYMENT")
+    if not deployment:
+        return _embed_here()
+    from prefect.deployments import run_deployment
+
+    flow_run = run_deployment(name=deployment, timeout=int(os.environ.get("REVOPS_EMBED_TIMEOUT_S", "3600")))
+    if not flow_run.state.is_completed():
+        raise RuntimeError(f"embedding deployment {deployment} ended {flow_run.state.name}: {flow_run.state.message}")
+    return flow_run.state.result()
+
+
+@flow(name="revops-embed")
+def embed_flow() -> dict:
+    """The embedding step alone, to deploy on a GPU work pool (see README, Operations)."""
+    return _embed_here()
 
 
 @task(retries=1, retry_delay_seconds=10)
@@ -47,14 +76,32 @@ def build_report() -> str:
 
 @flow(name="revops", log_prints=True)
 def revops_flow(full_refresh: bool = False, with_report: bool = True) -> dict:
-    """The whole chain. Each stage waits for the one before; a failed stage stops the rest,
-    and the marts of the previous good run stay readable (dbt swaps tables only on success)."""
+    """The whole chain, recorded in `ops`. Each stage waits for the one before; a failed stage stops
+    the rest, and the marts of the previous good run stay readable (dbt swaps tables only on success)."""
     logger = get_run_logger()
-    extracted = [extract_source(source, full_refresh) for source in ("odoo", "apn")]
-    logger.info("extracted %s", extracted)
-    nodes = dbt_build("staging-core", BEFORE_EMBED, exclude=False, full_refresh=full_refresh)
-    embedded = embed()
-    logger.info("embedded %s", embedded)
-    nodes += dbt_build("marts", BEFORE_EMBED, exclude=True, full_refresh=full_refresh)
-    site = build_report() if with_report else None
-    return {"extract": extracted, "dbt_nodes": nodes, "embed": embedded, "report": site}
+    run_id = runlog.start_run(full_refresh)
+    summary: dict = {"run_id": run_id}
+    try:
+        for source in ("odoo", "apn"):
+            with runlog.stage(run_id, f"extract_{source}") as record:
+                extracted = extract_source(source, full_refresh)
+                record.row_count, record.detail = extracted["rows"], extracted
+            summary[f"extract_{source}"] = extracted
+        with runlog.stage(run_id, "dbt_staging_core") as record:
+            built = dbt_build("staging-core", BEFORE_EMBED, exclude=False, full_refresh=full_refresh)
+            record.row_count, record.detail = built["rows"], built
+        with runlog.stage(run_id, "embed") as record:
+            summary["embed"] = embedded = embed()
+            record.row_count, record.detail = embedded["embedded"], embedded
+        with runlog.stage(run_id, "dbt_marts") as record:
+            built = dbt_build("marts", BEFORE_EMBED, exclude=True, full_refresh=full_refresh)
+            record.row_count, record.detail = built["rows"], built
+        if with_report:
+            with runlog.stage(run_id, "report") as record:
+                summary["report"] = record.detail["site"] = build_report()
+    except BaseException as exc:
+        runlog.finish_run(run_id, exc)
+        raise
+    runlog.finish_run(run_id)
+    logger.info("run %s finished: %s", run_id, summary)
+    return summary

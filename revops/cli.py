@@ -18,6 +18,8 @@ def _prepare_environment() -> None:
     os.environ.setdefault("PREFECT_HOME", str(home / "prefect"))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    # the temporary server of a plain run migrates its database on first start: slow on 2 busy cores
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -105,6 +107,47 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_prefect_server(args: argparse.Namespace) -> int:
+    """Prefect's UI and API on 127.0.0.1, with the project's Prefect home."""
+    os.execvp(os.path.join(os.path.dirname(sys.executable), "prefect"),
+              ["prefect", "server", "start", "--host", "127.0.0.1", "--port", str(args.port)])
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Create the scheduled deployment and serve its runs until stopped (Ctrl-C)."""
+    from revops import warehouse
+
+    os.environ.setdefault("PREFECT_API_URL", f"http://127.0.0.1:{args.port}/api")
+    warehouse.up()
+    from orchestration.flow import embed_flow, revops_flow
+
+    if args.embed_only:
+        embed_flow.serve(name=args.name)
+        return 0
+    revops_flow.serve(name=args.name, cron=args.cron, timezone=args.timezone, parameters={"full_refresh": False})
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from orchestration.runlog import last_runs
+
+    runs = last_runs(args.limit)
+    if not runs:
+        print("no runs recorded yet: run `revops run`")
+        return 0
+    for run in runs:
+        took = (run["finished_at"] - run["started_at"]).total_seconds() if run["finished_at"] else None
+        print(f"{run['started_at']:%Y-%m-%d %H:%M:%S} {run['status']:<9} "
+              f"{'' if took is None else f'{took:.0f}s':>6}  {run['run_id']}"
+              + ("  (full refresh)" if run["full_refresh"] else ""))
+        for item in run["stages"]:
+            rows = "" if item["rows"] is None else f"{item['rows']} rows"
+            print(f"    {item['stage']:<18} {item['status']:<9} {item['seconds'] or 0:>7}s  {rows}")
+        if run["error"]:
+            print(f"    error: {run['error']}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="revops", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
@@ -139,6 +182,22 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--full-refresh", action="store_true")
     run.add_argument("--no-report", action="store_true", help="skip the Evidence build")
     run.set_defaults(func=cmd_run)
+    server = sub.add_parser("prefect-server", help="start Prefect's UI/API on 127.0.0.1 (optional)")
+    server.add_argument("--port", type=int, default=4200)
+    server.set_defaults(func=cmd_prefect_server)
+
+    serve = sub.add_parser("serve", help="scheduled deployment of the flow, served until stopped")
+    serve.add_argument("--cron", default=os.environ.get("REVOPS_SCHEDULE_CRON", "0 6 * * *"))
+    serve.add_argument("--timezone", default=os.environ.get("REVOPS_SCHEDULE_TZ", "UTC"))
+    serve.add_argument("--name", default="daily")
+    serve.add_argument("--port", type=int, default=4200, help="port of the Prefect server")
+    serve.add_argument("--embed-only", action="store_true",
+                       help="serve only the embedding flow (run this on the GPU machine)")
+    serve.set_defaults(func=cmd_serve)
+
+    status = sub.add_parser("status", help="the last runs of the flow, with per-stage timings")
+    status.add_argument("--limit", type=int, default=5)
+    status.set_defaults(func=cmd_status)
     return parser
 
 

@@ -72,7 +72,7 @@ def build_orders(ctx: Ctx, cols: dict[str, list[str]]) -> list[Order]:
             seq += 10
             line_id += 1
             qty = float(qty if key not in ("proserv_day",) else max(1, int(qty * rng.uniform(0.3, 2.0))))
-            price = PRICES[key] * rng.choice((1.0, 1.0, 0.9, 1.1))
+            price = round(PRICES[key] * rng.choice((1.0, 1.0, 0.9, 1.1)), 2)  # Odoo rounds to "Product Price" digits
             amount = round(qty * price, 2)
             subtotal += amount
             invoiced = qty if state == "sale" and rng.random() < 0.6 else 0.0
