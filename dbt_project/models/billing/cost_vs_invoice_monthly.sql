@@ -1,0 +1,273 @@
+with
+
+aws_cost_usage as (
+
+    select * from {{ ref('stg_odoo__aws_cost_usage') }}
+
+),
+
+billing_bills as (
+
+    select * from {{ ref('stg_odoo__billing_bills') }}
+
+),
+
+billing_bill_lines as (
+
+    select * from {{ ref('stg_odoo__billing_bill_lines') }}
+
+),
+
+account_moves as (
+
+    select * from {{ ref('stg_odoo__account_moves') }}
+
+),
+
+account_move_lines as (
+
+    select * from {{ ref('stg_odoo__account_move_lines') }}
+
+),
+
+products as (
+
+    select * from {{ ref('stg_odoo__products') }}
+
+),
+
+product_templates as (
+
+    select * from {{ ref('stg_odoo__product_templates') }}
+
+),
+
+partners as (
+
+    select * from {{ ref('stg_odoo__partners') }}
+
+),
+
+aws_accounts as (
+
+    select * from {{ ref('aws_accounts') }}
+
+),
+
+customers as (
+
+    select * from {{ ref('customers') }}
+
+),
+
+-- one account record per 12-digit id (the id is expected unique in Odoo, not enforced)
+accounts_by_number as (
+
+    select distinct on (aws_accounts.aws_account_id) *
+    from aws_accounts
+    order by aws_accounts.aws_account_id asc, aws_accounts.is_active desc, aws_accounts.odoo_aws_account_id desc
+
+),
+
+product_service_codes as (
+
+    select
+        products.product_id,
+        product_templates.aws_service_code
+    from products
+    inner join product_templates
+        on products.product_template_id = product_templates.product_template_id
+
+),
+
+-- what AWS charges: CUR rows per usage account x service x month
+cost_side as (
+
+    select
+        coalesce(aws_cost_usage.usage_aws_account_id, '') as aws_account_id,
+        coalesce(aws_cost_usage.service_code, '') as service_code,
+        aws_cost_usage.billing_month,
+        max(aws_cost_usage.payer_aws_account_id) as cur_payer_aws_account_id,
+        max(aws_cost_usage.currency_code) as currency_code,
+        sum(aws_cost_usage.unblended_cost) as aws_cost
+    from aws_cost_usage
+    group by
+        coalesce(aws_cost_usage.usage_aws_account_id, ''),
+        coalesce(aws_cost_usage.service_code, ''),
+        aws_cost_usage.billing_month
+
+),
+
+-- what the partner invoices: staging bill lines of bills that are not cancelled (lines with an account or service)
+invoiced_side as (
+
+    select
+        coalesce(line_accounts.aws_account_id, '') as aws_account_id,
+        coalesce(billing_bill_lines.service_code, product_service_codes.aws_service_code, '') as service_code,
+        billing_bills.billing_month,
+        max(partners.commercial_partner_id) as bill_customer_id,
+        max(coalesce(billing_bill_lines.currency_code, billing_bills.currency_code)) as currency_code,
+        sum(billing_bill_lines.price_subtotal) as invoiced_amount
+    from billing_bill_lines
+    inner join billing_bills
+        on billing_bill_lines.billing_bill_id = billing_bills.billing_bill_id
+    left join aws_accounts as line_accounts
+        on
+            coalesce(billing_bill_lines.odoo_aws_account_id, billing_bills.odoo_aws_account_id)
+            = line_accounts.odoo_aws_account_id
+    left join product_service_codes
+        on billing_bill_lines.product_id = product_service_codes.product_id
+    left join partners
+        on billing_bills.partner_id = partners.partner_id
+    where
+        billing_bills.bill_state != 'cancel'
+        and (line_accounts.aws_account_id is not null or billing_bill_lines.service_code is not null)
+    group by
+        coalesce(line_accounts.aws_account_id, ''),
+        coalesce(billing_bill_lines.service_code, product_service_codes.aws_service_code, ''),
+        billing_bills.billing_month
+
+),
+
+-- posted customer invoices and credit notes: product lines in company currency (-balance: income lines are
+-- credits), so invoices count positive and credit notes negative whatever the document currency
+posted_side as (
+
+    select
+        coalesce(line_accounts.aws_account_id, '') as aws_account_id,
+        coalesce(account_move_lines.service_code, product_service_codes.aws_service_code, '') as service_code,
+        cast(coalesce(
+            account_move_lines.billing_month,
+            account_moves.billing_month,
+            date_trunc('month', coalesce(account_moves.invoice_date, account_moves.accounting_date))
+        ) as date) as billing_month,
+        max(account_moves.commercial_partner_id) as invoice_customer_id,
+        sum(
+            coalesce(
+                -account_move_lines.balance,
+                case
+                    when account_moves.move_type = 'out_refund' then -account_move_lines.price_subtotal
+                    else account_move_lines.price_subtotal
+                end
+            )
+        ) as posted_invoice_amount
+    from account_move_lines
+    inner join account_moves
+        on account_move_lines.account_move_id = account_moves.account_move_id
+    left join aws_accounts as line_accounts
+        on account_move_lines.odoo_aws_account_id = line_accounts.odoo_aws_account_id
+    left join product_service_codes
+        on account_move_lines.product_id = product_service_codes.product_id
+    where
+        account_moves.move_state = 'posted'
+        and account_moves.move_type in ('out_invoice', 'out_refund')
+        and account_move_lines.display_type = 'product'
+        -- AWS resale lines only (an AWS account or a service code): services and fees are not compared with AWS cost
+        and (
+            line_accounts.aws_account_id is not null
+            or coalesce(account_move_lines.service_code, product_service_codes.aws_service_code) is not null
+        )
+    group by
+        coalesce(line_accounts.aws_account_id, ''),
+        coalesce(account_move_lines.service_code, product_service_codes.aws_service_code, ''),
+        cast(coalesce(
+            account_move_lines.billing_month,
+            account_moves.billing_month,
+            date_trunc('month', coalesce(account_moves.invoice_date, account_moves.accounting_date))
+        ) as date)
+
+),
+
+-- keys are never null on the three sides ('' stands for a missing account or service) so the joins can hash
+all_keys as (
+
+    select
+        cost_side.aws_account_id,
+        cost_side.service_code,
+        cost_side.billing_month
+    from cost_side
+    union
+    select
+        invoiced_side.aws_account_id,
+        invoiced_side.service_code,
+        invoiced_side.billing_month
+    from invoiced_side
+    union
+    select
+        posted_side.aws_account_id,
+        posted_side.service_code,
+        posted_side.billing_month
+    from posted_side
+
+),
+
+joined as (
+
+    select
+        all_keys.billing_month,
+        nullif(all_keys.aws_account_id, '') as aws_account_id,
+        nullif(all_keys.service_code, '') as service_code,
+        key_accounts.aws_account_name,
+        coalesce(key_accounts.payer_aws_account_id, cost_side.cur_payer_aws_account_id) as payer_aws_account_id,
+        coalesce(
+            key_accounts.customer_id, invoiced_side.bill_customer_id, posted_side.invoice_customer_id
+        ) as customer_id,
+        coalesce(cost_side.aws_cost, 0) as aws_cost,
+        coalesce(invoiced_side.invoiced_amount, 0) as invoiced_amount,
+        coalesce(posted_side.posted_invoice_amount, 0) as posted_invoice_amount,
+        coalesce(
+            cost_side.currency_code, invoiced_side.currency_code, '{{ var("company_currency_code") }}'
+        ) as currency_code
+    from all_keys
+    left join cost_side
+        on
+            all_keys.aws_account_id = cost_side.aws_account_id
+            and all_keys.service_code = cost_side.service_code
+            and all_keys.billing_month = cost_side.billing_month
+    left join invoiced_side
+        on
+            all_keys.aws_account_id = invoiced_side.aws_account_id
+            and all_keys.service_code = invoiced_side.service_code
+            and all_keys.billing_month = invoiced_side.billing_month
+    left join posted_side
+        on
+            all_keys.aws_account_id = posted_side.aws_account_id
+            and all_keys.service_code = posted_side.service_code
+            and all_keys.billing_month = posted_side.billing_month
+    left join accounts_by_number as key_accounts
+        on all_keys.aws_account_id = key_accounts.aws_account_id
+
+),
+
+final as (
+
+    select
+        cast(joined.billing_month as date) as billing_month,
+        cast(joined.aws_account_id as text) as aws_account_id,
+        cast(joined.aws_account_name as text) as aws_account_name,
+        cast(joined.payer_aws_account_id as text) as payer_aws_account_id,
+        cast(payers.aws_account_name as text) as payer_account_name,
+        cast(joined.customer_id as integer) as customer_id,
+        cast(customers.customer_name as text) as customer_name,
+        cast(joined.service_code as text) as service_code,
+        cast(round(joined.aws_cost, 2) as numeric(18, 2)) as aws_cost,
+        cast(round(joined.invoiced_amount, 2) as numeric(18, 2)) as invoiced_amount,
+        cast(round(joined.posted_invoice_amount, 2) as numeric(18, 2)) as posted_invoice_amount,
+        cast(round(joined.invoiced_amount, 2) - round(joined.aws_cost, 2) as numeric(18, 2)) as margin,
+        cast(
+            round(
+                (round(joined.invoiced_amount, 2) - round(joined.aws_cost, 2))
+                / nullif(round(joined.invoiced_amount, 2), 0),
+                4
+            ) as numeric
+        ) as margin_pct,
+        cast(joined.currency_code as text) as currency_code
+    from joined
+    left join accounts_by_number as payers
+        on joined.payer_aws_account_id = payers.aws_account_id
+    left join customers
+        on joined.customer_id = customers.customer_id
+
+)
+
+select * from final
