@@ -35,12 +35,22 @@ def contract_tables(
             chunk_size=chunk_size,
             backend=backend,
             reflection_level="full_with_precision",
+            type_adapter_callback=_bounded_numeric,
         ).with_name(f"{prefix}_{table}")
         if _is_empty(engine, table):
             # dlt creates no table for a resource that yields nothing; downstream models need it anyway
             yield _empty_table(f"{prefix}_{table}", resource.compute_table_schema()["columns"])
         else:
             yield resource
+
+
+def _bounded_numeric(sql_type):
+    """Unbounded `numeric` (Odoo's Monetary/Float(digits)) would become decimal(38, 9) in Arrow and fail on
+    values with more decimals; 18 decimals keep every realistic amount exact, and a value beyond that still
+    fails loudly instead of being rounded."""
+    if isinstance(sql_type, sa.Numeric) and not isinstance(sql_type, sa.Float) and sql_type.precision is None:
+        return sa.Numeric(38, 18)
+    return sql_type
 
 
 def _is_empty(engine: sa.engine.Engine, table: str) -> bool:
