@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEMO_SCALE ?= 0.05
 DEMO_SEED ?= 42
 
-.PHONY: install demo test lint db-up db-down clean
+.PHONY: install browser demo test lint db-up db-down clean
 
 # torch first and pinned: an unpinned torch pulls gigabytes of CUDA wheels.
 $(STAMP): pyproject.toml constraints.txt
@@ -19,6 +19,12 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
+# Debian's Chromium for the browser tests of the report site (no browser download at run time).
+browser:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "install Debian's chromium package (sudo apt-get install chromium)"; exit 1; fi; }
+
 demo: install
 	$(REVOPS) db up
 	$(REVOPS) demo-data --if-missing --scale $(DEMO_SCALE) --seed $(DEMO_SEED)
@@ -27,7 +33,7 @@ demo: install
 	@echo "Report site:  cd reports && npm run preview   (then open the URL it prints)"
 	@echo "SQL access:   psql \"$$($(REVOPS) db url)\"   e.g. select * from pod.decisions limit 10;"
 
-test: install
+test: install browser
 	$(VENV)/bin/pytest
 	$(VENV)/bin/sqlfluff lint dbt_project/models
 

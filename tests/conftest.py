@@ -55,3 +55,20 @@ def revops(*args: str, timeout: int = 900) -> subprocess.CompletedProcess:
     if result.returncode != 0:
         raise AssertionError(f"revops {' '.join(args)} failed ({result.returncode}):\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}")
     return result
+
+
+DEMO_SCALE = 0.01
+DEMO_SEED = 7
+
+
+@pytest.fixture(scope="session")
+def demo_run(warehouse_server):
+    """Tiny demo sources → the whole `revops run` (report site included), once per test session.
+
+    Shared by the end-to-end tests and the browser tests of the site; returns the warehouse."""
+    from revops.demo import generate
+
+    wh = recreate_database(settings.warehouse())
+    generate.create_demo_sources(settings.odoo(), settings.apn(), scale=DEMO_SCALE, seed=DEMO_SEED)
+    revops("run")
+    return wh

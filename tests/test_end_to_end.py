@@ -7,8 +7,7 @@ import tomllib
 import pytest
 
 from revops import settings
-from revops.demo import generate
-from tests.conftest import REPO, query, recreate_database, revops
+from tests.conftest import REPO, query, revops
 
 pytestmark = pytest.mark.slow
 
@@ -31,11 +30,8 @@ def raw_counts(wh) -> dict[str, tuple[int, int]]:
 
 
 @pytest.fixture(scope="module")
-def first_run(warehouse_server):
-    wh = recreate_database(settings.warehouse())
-    generate.create_demo_sources(settings.odoo(), settings.apn(), scale=0.01, seed=7)
-    revops("run")
-    return wh
+def first_run(demo_run):
+    return demo_run
 
 
 def test_every_raw_table_matches_its_source(first_run):

@@ -27,7 +27,6 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(shutil.which("npm") is None, reason="Node.js/npm not installed"),
 ]
 
 
@@ -85,7 +84,6 @@ def test_site_carries_the_decisions_data(built_site):
         assert (build_dir / name.removeprefix("static/")).stat().st_size > 0
 
 
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} not installed")
 def test_site_works_in_a_browser(built_site, evidence_dev_db):
     """Headless Chromium: the POD table fills in, and the decision filter narrows it."""
     build_dir, _, _ = built_site
