@@ -85,3 +85,13 @@ def test_missing_contract_table_is_a_clear_error(sources):
     execute(odoo, "drop table crm_lead cascade")
     with pytest.raises(Exception, match="lacks contracted tables \\['crm_lead'\\]"):
         run_extract("odoo")
+
+
+def test_a_recreated_warehouse_is_reloaded_not_trusted_to_local_state(sources):
+    """Local dlt state must never outlive the warehouse it describes: the destination is the truth."""
+    odoo, _, wh = sources
+    execute(odoo, "insert into res_country (name, code, write_date) values ('{\"en_US\": \"A\"}', 'AA', now())")
+    run_extract("odoo")
+    recreate_database(wh)
+    run_extract("odoo")
+    assert query(wh, "select code from raw.odoo_res_country") == [("AA",)]
