@@ -154,8 +154,15 @@ def write_batch(cur, model_name: str, texts: list[PendingText], batch) -> None:
         )
 
 
+# Partial HNSW indexes that matching searches: the Odoo texts of one kind (a filter on the full index would
+# throw most of the ef_search candidates away and lose recall).
+NEIGHBOUR_INDEXES = {f"dense_vectors_odoo_{kind}_hnsw": ("odoo", kind) for kind in ("identity", "context")}
+
+
 def drop_dense_index(cur) -> None:
     cur.execute(f"drop index if exists {SCHEMA}.dense_vectors_embedding_hnsw")
+    for name in NEIGHBOUR_INDEXES:
+        cur.execute(f"drop index if exists {SCHEMA}.{name}")
 
 
 def ensure_indexes(cur) -> None:
@@ -163,5 +170,9 @@ def ensure_indexes(cur) -> None:
     cur.execute(f"""
         create index if not exists dense_vectors_embedding_hnsw
         on {SCHEMA}.dense_vectors using hnsw (embedding vector_cosine_ops)""")
+    for name, (source_system, kind) in NEIGHBOUR_INDEXES.items():
+        cur.execute(f"""
+            create index if not exists {name} on {SCHEMA}.dense_vectors using hnsw (embedding vector_cosine_ops)
+            where source_system = '{source_system}' and text_kind = '{kind}'""")
     cur.execute(f"create index if not exists dense_vectors_kind on {SCHEMA}.dense_vectors (text_kind, source_system)")
     cur.execute(f"analyze {SCHEMA}.dense_vectors")

@@ -1,4 +1,4 @@
-"""The Prefect flows: extract → dbt (staging, core, search inputs) → embed → dbt (the rest) → report.
+"""The Prefect flows: extract → dbt (staging, core, search inputs) → embed → match → dbt (the rest) → report.
 
 Tasks are thin wrappers over package functions; business logic lives in the packages and in dbt.
 """
@@ -13,6 +13,8 @@ from orchestration import runlog
 
 # dbt selection of what the embedding step needs; everything else is built after it.
 BEFORE_EMBED = ["staging", "core", "+search_inputs"]
+# built by the match stage, between the embedding step and the marts (matching.run.CANDIDATE_MODELS)
+MATCH_CANDIDATES = ["int_ace_opportunities_matched_by_keys", "int_match_candidates_by_neighbours", "int_match_candidates"]
 
 
 @task(retries=3, retry_delay_seconds=[5, 30, 120], task_run_name="extract-{source}")
@@ -60,6 +62,15 @@ def embed() -> dict:
     return flow_run.state.result()
 
 
+@task(retries=1, retry_delay_seconds=10)
+def match() -> dict:
+    """Candidate pairs (dbt: blocking + HNSW neighbours), the signals only Python computes, the fused confidence."""
+    from matching.run import run_match
+
+    result = run_match()
+    return {"pairs": result.pairs, "opportunities": result.opportunities, "model_family": result.model_family}
+
+
 @flow(name="revops-embed")
 def embed_flow() -> dict:
     """The embedding step alone, to deploy on a GPU work pool (see README, Operations)."""
@@ -75,9 +86,15 @@ def build_report() -> str:
 
 
 @flow(name="revops", log_prints=True)
-def revops_flow(full_refresh: bool = False, with_report: bool = True) -> dict:
+def revops_flow(full_refresh: bool = False, with_report: bool = True, tenant: str | None = None) -> dict:
     """The whole chain, recorded in `ops`. Each stage waits for the one before; a failed stage stops
-    the rest, and the marts of the previous good run stay readable (dbt swaps tables only on success)."""
+    the rest, and the marts of the previous good run stay readable (dbt swaps tables only on success).
+    `tenant` picks the POD rules override (rules/tenants/<tenant>.yml); a bad rules file fails here, first."""
+    from revops import rules
+
+    if tenant:
+        os.environ["REVOPS_TENANT"] = tenant
+    rules.load(tenant)
     logger = get_run_logger()
     run_id = runlog.start_run(full_refresh)
     summary: dict = {"run_id": run_id}
@@ -93,8 +110,11 @@ def revops_flow(full_refresh: bool = False, with_report: bool = True) -> dict:
         with runlog.stage(run_id, "embed") as record:
             summary["embed"] = embedded = embed()
             record.row_count, record.detail = embedded["embedded"], embedded
+        with runlog.stage(run_id, "match") as record:
+            summary["match"] = matched = match()
+            record.row_count, record.detail = matched["pairs"], matched
         with runlog.stage(run_id, "dbt_marts") as record:
-            built = dbt_build("marts", BEFORE_EMBED, exclude=True, full_refresh=full_refresh)
+            built = dbt_build("marts", BEFORE_EMBED + MATCH_CANDIDATES, exclude=True, full_refresh=full_refresh)
             record.row_count, record.detail = built["rows"], built
         if with_report:
             with runlog.stage(run_id, "report") as record:

@@ -87,6 +87,57 @@ def cmd_embed(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rules(args: argparse.Namespace) -> int:
+    """Validate the POD rules (rules/pod.yml + the tenant's override) and show what dbt will get."""
+    from revops import rules
+
+    try:
+        rule_set = rules.load(args.rules_tenant or args.tenant)
+    except rules.RulesConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(rule_set.summary())
+    if args.vars:
+        print(json.dumps(rule_set.dbt_vars(), indent=2, default=str))
+    return 0
+
+
+def cmd_match(args: argparse.Namespace) -> int:
+    from matching.run import run_match, score_candidates
+    from revops.dbt import run_dbt
+
+    result = score_candidates() if args.score_only else run_match()
+    run_dbt(["build", "--select", "matches"])
+    print(f"scored {result.pairs} candidate pairs of {result.opportunities} ACE opportunities "
+          f"({result.model_family} weights) in {result.seconds:.1f}s; pod.matches rebuilt")
+    return 0
+
+
+def cmd_fit_weights(args: argparse.Namespace) -> int:
+    from matching import fusion
+    from matching.evaluate import fit_from_truth
+
+    weights, report = fit_from_truth(ridge=args.ridge)
+    if not args.dry_run:
+        fusion.save_weights([weights], note=args.note)
+    print(json.dumps({"prior": round(weights.prior, 4), "weights": {k: round(v, 4) for k, v in weights.weights.items()},
+                      **report}, indent=2))
+    print(("weights not written (--dry-run)" if args.dry_run else f"wrote {fusion.WEIGHTS_PATH}")
+          + "; run `revops match` to rescore")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from matching.evaluate import evaluate, format_evaluation, write_evaluation
+
+    evaluation = evaluate(pass_threshold=args.threshold)
+    print(format_evaluation(evaluation))
+    if not args.no_write:
+        write_evaluation(evaluation)
+        print(f"written to ops.match_eval* (eval_id {evaluation.eval_id})")
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from revops import report
 
@@ -102,7 +153,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     warehouse.up()
     from orchestration.flow import revops_flow
 
-    result = revops_flow(full_refresh=args.full_refresh, with_report=not args.no_report)
+    result = revops_flow(full_refresh=args.full_refresh, with_report=not args.no_report,
+                         tenant=os.environ.get("REVOPS_TENANT"))
     print(json.dumps(result, indent=2, default=str))
     return 0
 
@@ -151,6 +203,9 @@ def cmd_status(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="revops", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    parser.add_argument("--tenant", help="POD rules of rules/tenants/<TENANT>.yml (or a YAML path); "
+                        "default $REVOPS_TENANT, else rules/pod.yml")
+    parser.add_argument("--as-of", dest="as_of", help="as-of date YYYY-MM-DD of the POD rules (default today)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     db = sub.add_parser("db", help="the warehouse server (embedded PostgreSQL unless REVOPS_DATABASE_URL is set)")
@@ -174,6 +229,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     emb = sub.add_parser("embed", help="embed search inputs whose text changed")
     emb.set_defaults(func=cmd_embed)
+
+    rul = sub.add_parser("rules", help="POD rules configuration")
+    rul.add_argument("action", choices=["check"])
+    rul.add_argument("--tenant", dest="rules_tenant", help="tenant to check (default: as for every command)")
+    rul.add_argument("--vars", action="store_true", help="also print the dbt vars")
+    rul.set_defaults(func=cmd_rules)
+
+    match = sub.add_parser("match", help="candidate pairs, their signals and fused confidence, then pod.matches")
+    match.add_argument("--score-only", action="store_true", help="rescore the candidates dbt built last")
+    match.set_defaults(func=cmd_match)
+
+    fit = sub.add_parser("fit-weights", help="fit rules/match_weights.yml on labelled truth (demo: schema truth)")
+    fit.add_argument("--ridge", type=float, default=1.0, help="L2 penalty of the logistic regression")
+    fit.add_argument("--note", default="fitted on the demo truth", help="provenance recorded in the YAML")
+    fit.add_argument("--dry-run", action="store_true", help="print the fit, keep the file")
+    fit.set_defaults(func=cmd_fit_weights)
+
+    ev = sub.add_parser("eval", help="match quality against the truth: P/R/F1, no-match accuracy, worst errors")
+    ev.add_argument("--threshold", type=float, default=0.85, help="the pass threshold pod.matches used")
+    ev.add_argument("--no-write", action="store_true", help="print only, do not write ops.match_eval*")
+    ev.set_defaults(func=cmd_eval)
 
     rep = sub.add_parser("report", help="build the Evidence site")
     rep.set_defaults(func=cmd_report)
@@ -204,6 +280,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     _prepare_environment()
     args = build_parser().parse_args(argv)
+    if args.tenant:
+        os.environ["REVOPS_TENANT"] = args.tenant
+    if args.as_of:
+        os.environ["REVOPS_AS_OF_DATE"] = args.as_of
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

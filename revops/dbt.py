@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 
@@ -21,13 +22,42 @@ def dbt_env() -> dict[str, str]:
     return env
 
 
+# dbt subcommands that take --vars: they get the POD rule set (rules/pod.yml + REVOPS_TENANT) as vars.
+VARS_COMMANDS = {"build", "run", "test", "compile", "snapshot", "seed", "show", "run-operation", "list", "ls",
+                 "parse", "docs", "source"}
+
+
+def with_rule_vars(args: list[str]) -> list[str]:
+    """Add the validated POD rule vars (revops.rules) to a dbt command; `--vars` given by the caller win.
+    An invalid rules file raises revops.rules.RulesConfigError before dbt starts."""
+    if not args or args[0] not in VARS_COMMANDS:
+        return args
+    import yaml
+
+    from revops import rules
+
+    merged = rules.dbt_vars()
+    rest, index = [], 0
+    while index < len(args):
+        if args[index] == "--vars" and index + 1 < len(args):
+            merged.update(yaml.safe_load(args[index + 1]) or {})
+            index += 2
+            continue
+        if args[index].startswith("--vars="):
+            merged.update(yaml.safe_load(args[index].split("=", 1)[1]) or {})
+        else:
+            rest.append(args[index])
+        index += 1
+    return [*rest, "--vars", json.dumps(merged, default=str)]
+
+
 def run_dbt(args: list[str]) -> list[dict]:
     """`dbt <args>` with the project and profiles at the repo root; returns per-node results, raises on failure."""
     from dbt.cli.main import dbtRunner
 
     os.environ.update(dbt_env())
     root = str(settings.PROJECT_ROOT)
-    full_args = [*args, "--project-dir", root, "--profiles-dir", root]
+    full_args = [*with_rule_vars(args), "--project-dir", root, "--profiles-dir", root]
     log.info("dbt %s", " ".join(args))
     result = dbtRunner().invoke(full_args)
     nodes = []

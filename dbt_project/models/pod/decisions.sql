@@ -1,140 +1,139 @@
-{%- set min_confidence = var('auto_approve_min_confidence') -%}
+{#- One POD decision per ACE opportunity from the outcomes of the enabled rules (pod.rule_outcomes):
+    auto_reject when a critical rule fails; needs_review when a rule asks for review or a non-critical rule
+    fails; auto_approve when every rule passes or is not evaluated. -#}
+{%- set built_in_rules = [
+    'partner_originated', 'spend_threshold', 'end_user_reporting', 'match_confidence', 'timeline'
+] -%}
 
 with
 
-ace_opportunities as (
+rule_inputs as (
 
-    select * from {{ ref('ace_opportunities') }}
-
-),
-
-candidates as (
-
-    select * from {{ ref('int_ace_opportunities_matched_by_keys') }}
+    select * from {{ ref('rule_inputs') }}
 
 ),
 
-odoo_opportunities as (
+rule_outcomes as (
 
-    select * from {{ ref('odoo_opportunities') }}
+    select * from {{ ref('rule_outcomes') }}
 
 ),
 
--- best candidate per ACE opportunity: highest confidence, then the most recent lead
-ranked_candidates as (
+-- the order reasons are told in: what decides first
+ranked_outcomes as (
 
     select
-        candidates.ace_opportunity_id,
-        candidates.lead_id,
-        candidates.match_method,
-        candidates.matched_value,
-        candidates.confidence,
-        odoo_opportunities.lead_name,
-        row_number() over (
-            partition by candidates.ace_opportunity_id
-            order by
-                candidates.confidence desc,
-                odoo_opportunities.created_at desc nulls last,
-                candidates.lead_id desc
-        ) as candidate_rank
-    from candidates
-    left join odoo_opportunities
-        on candidates.lead_id = odoo_opportunities.lead_id
+        rule_outcomes.*,
+        case
+            when rule_outcomes.outcome = 'fail' and rule_outcomes.is_critical then 1
+            when rule_outcomes.outcome in ('fail', 'review') then 2
+            when rule_outcomes.outcome = 'pass' then 3
+            else 4
+        end as severity
+    from rule_outcomes
 
 ),
 
-candidate_counts as (
+per_opportunity as (
 
     select
-        candidates.ace_opportunity_id,
-        count(distinct candidates.lead_id) as candidate_lead_count
-    from candidates
-    group by candidates.ace_opportunity_id
-
-),
-
-best_candidates as (
-
-    select
-        ranked_candidates.*,
-        candidate_counts.candidate_lead_count
-    from ranked_candidates
-    inner join candidate_counts
-        on ranked_candidates.ace_opportunity_id = candidate_counts.ace_opportunity_id
-    where ranked_candidates.candidate_rank = 1
+        ranked_outcomes.ace_opportunity_id,
+        {%- for rule_id in built_in_rules %}
+            max(
+                case when ranked_outcomes.rule_id = '{{ rule_id }}' then ranked_outcomes.outcome end
+            ) as {{ rule_id }}_outcome,
+        {%- endfor %}
+        string_agg(
+            case when ranked_outcomes.severity = 1 then ranked_outcomes.rule_id end, ', '
+            order by ranked_outcomes.rule_order
+        ) as critical_failures,
+        string_agg(
+            case when ranked_outcomes.severity = 2 then ranked_outcomes.rule_id end, ', '
+            order by ranked_outcomes.rule_order
+        ) as review_rules,
+        string_agg(
+            ranked_outcomes.explanation, ' '
+            order by ranked_outcomes.severity, ranked_outcomes.rule_order
+        ) as explanations,
+        jsonb_object_agg(
+            ranked_outcomes.rule_id,
+            jsonb_build_object(
+                'outcome', ranked_outcomes.outcome,
+                'is_critical', ranked_outcomes.is_critical,
+                'evidence', ranked_outcomes.evidence,
+                'explanation', ranked_outcomes.explanation
+            )
+        ) as rule_outcomes
+    from ranked_outcomes
+    group by ranked_outcomes.ace_opportunity_id
 
 ),
 
 decided as (
 
     select
-        ace_opportunities.ace_opportunity_id,
-        ace_opportunities.project_title as opportunity_title,
-        ace_opportunities.customer_company_name,
-        ace_opportunities.opportunity_ownership,
-        ace_opportunities.ace_stage,
-        ace_opportunities.target_close_date,
-        best_candidates.lead_id as odoo_lead_id,
-        best_candidates.lead_name as odoo_lead_name,
-        best_candidates.matched_value,
-        coalesce(best_candidates.candidate_lead_count, 0) as candidate_lead_count,
-        coalesce(best_candidates.match_method, 'none') as match_method,
-        coalesce(best_candidates.confidence, 0) as confidence,
-        coalesce(ace_opportunities.is_partner_referral, false) as is_partner_referral
-    from ace_opportunities
-    left join best_candidates
-        on ace_opportunities.ace_opportunity_id = best_candidates.ace_opportunity_id
+        rule_inputs.*,
+        {%- for rule_id in built_in_rules %}
+            coalesce(per_opportunity.{{ rule_id }}_outcome, 'not_evaluated') as {{ rule_id }}_outcome,
+        {%- endfor %}
+        per_opportunity.critical_failures,
+        per_opportunity.review_rules,
+        per_opportunity.explanations,
+        coalesce(per_opportunity.rule_outcomes, cast('{}' as jsonb)) as rule_outcomes,
+        case
+            when per_opportunity.critical_failures is not null then 'auto_reject'
+            when per_opportunity.review_rules is not null then 'needs_review'
+            else 'auto_approve'
+        end as decision
+    from rule_inputs
+    left join per_opportunity
+        on rule_inputs.ace_opportunity_id = per_opportunity.ace_opportunity_id
 
 ),
 
 final as (
 
     select
-        decided.ace_opportunity_id,
-        decided.opportunity_title,
-        decided.customer_company_name,
-        decided.opportunity_ownership,
-        decided.ace_stage,
-        decided.target_close_date,
-        decided.odoo_lead_id,
-        decided.odoo_lead_name,
-        decided.match_method,
-        decided.confidence,
-        case
-            when not decided.is_partner_referral then 'auto_reject'
-            when decided.odoo_lead_id is null or decided.confidence < {{ min_confidence }} then 'needs_review'
-            else 'auto_approve'
-        end as decision,
-        concat_ws(
-            ' ',
-            case
-                when decided.is_partner_referral then 'Partner Referral (partner originated).'
-                else
-                    coalesce(decided.opportunity_ownership, 'Unknown origin')
-                    || ' is not partner originated: not eligible for POD.'
-            end,
-            case
-                when decided.odoo_lead_id is null
-                    then 'No Odoo lead shares its typed ACE id, partner CRM id, AWS account id or web domain.'
-                else
-                    'Matched Odoo lead ' || decided.odoo_lead_id
-                    || coalesce(' "' || decided.odoo_lead_name || '"', '')
-                    || ' by ' || decided.matched_value
-                    || ' (confidence ' || decided.confidence || ')'
-                    || case
-                        when decided.candidate_lead_count > 1
-                            then ' among ' || decided.candidate_lead_count || ' candidate leads.'
-                        else '.'
-                    end
-            end,
-            case
-                when decided.is_partner_referral and decided.odoo_lead_id is null
-                    then 'Needs review: find the lead by hand.'
-                when decided.is_partner_referral and decided.confidence < {{ min_confidence }}
-                    then 'Needs review: confidence below {{ min_confidence }}.'
+        -- ids
+        cast(decided.ace_opportunity_id as text) as ace_opportunity_id,
+        cast(decided.odoo_lead_id as integer) as odoo_lead_id,
+        cast(decided.customer_id as integer) as customer_id,
+
+        -- strings
+        cast(decided.project_title as text) as opportunity_title,
+        cast(decided.customer_company_name as text) as customer_company_name,
+        cast(decided.opportunity_ownership as text) as opportunity_ownership,
+        cast(decided.ace_stage as text) as ace_stage,
+        cast(case when decided.odoo_lead_id is not null then decided.candidate_lead_name end as text) as odoo_lead_name,
+        cast(decided.match_method as text) as match_method,
+        cast(decided.decision as text) as decision,
+        cast(
+            case decided.decision
+                when 'auto_reject' then 'Auto-reject: critical rule failed (' || decided.critical_failures || ').'
+                when 'needs_review' then 'Needs review (' || decided.review_rules || ').'
+                else 'Auto-approve: every rule passed.'
             end
+            || coalesce(' ' || decided.explanations, '') as text
         ) as reasons,
+        {%- for rule_id in built_in_rules %}
+            cast(decided.{{ rule_id }}_outcome as text) as {{ rule_id }}_outcome,
+        {%- endfor %}
+        cast('{{ var("pod_tenant", "default") }}' as text) as tenant,
+        cast('{{ var("pod_rule_set_version", "unversioned") }}' as text) as rule_set_version,
+
+        -- numerics
+        cast(coalesce(decided.confidence, 0) as numeric) as confidence,
+
+        -- json
+        cast(decided.rule_outcomes as jsonb) as rule_outcomes,
+
+        -- dates
+        cast(decided.target_close_date as date) as target_close_date,
+        cast(decided.as_of_date as date) as as_of_date,
+
+        -- timestamps
         cast('{{ run_started_at }}' as timestamptz) as decided_at
+
     from decided
 
 )

@@ -1,0 +1,98 @@
+{{ config(
+    materialized='table',
+    pre_hook="set hnsw.ef_search = {{ var('match_hnsw_ef_search', 100) }}",
+) }}
+{#- Top-k nearest Odoo leads of every ACE opportunity by identity text and by context text, through the partial
+    HNSW indexes of embeddings.dense_vectors (one per source system and kind): never all pairs. -#}
+{%- set neighbours = var('match_neighbours_k', 20) -%}
+{%- set dense_vectors = source('embeddings', 'dense_vectors') -%}
+
+{%- if relation_exists(dense_vectors) %}
+
+with
+
+dense_vectors as (
+
+    select * from {{ dense_vectors }}
+
+),
+
+ace_vectors as (
+
+    select
+        dense_vectors.record_id as ace_opportunity_id,
+        dense_vectors.text_kind,
+        dense_vectors.embedding
+    from dense_vectors
+    where dense_vectors.source_system = 'ace'
+
+),
+
+identity_neighbours as (
+
+    select
+        ace_vectors.ace_opportunity_id,
+        cast(neighbours.record_id as integer) as lead_id,
+        'similar_identity' as match_method,
+        neighbours.similarity,
+        neighbours.neighbour_rank
+    from ace_vectors
+    cross join lateral (
+        select
+            odoo_vectors.record_id,
+            1 - (odoo_vectors.embedding <=> ace_vectors.embedding) as similarity,
+            row_number() over (order by odoo_vectors.embedding <=> ace_vectors.embedding) as neighbour_rank
+        from {{ dense_vectors }} as odoo_vectors
+        where odoo_vectors.source_system = 'odoo' and odoo_vectors.text_kind = 'identity'
+        order by odoo_vectors.embedding <=> ace_vectors.embedding
+        limit {{ neighbours }}
+    ) as neighbours
+    where ace_vectors.text_kind = 'identity'
+
+),
+
+context_neighbours as (
+
+    select
+        ace_vectors.ace_opportunity_id,
+        cast(neighbours.record_id as integer) as lead_id,
+        'similar_context' as match_method,
+        neighbours.similarity,
+        neighbours.neighbour_rank
+    from ace_vectors
+    cross join lateral (
+        select
+            odoo_vectors.record_id,
+            1 - (odoo_vectors.embedding <=> ace_vectors.embedding) as similarity,
+            row_number() over (order by odoo_vectors.embedding <=> ace_vectors.embedding) as neighbour_rank
+        from {{ dense_vectors }} as odoo_vectors
+        where odoo_vectors.source_system = 'odoo' and odoo_vectors.text_kind = 'context'
+        order by odoo_vectors.embedding <=> ace_vectors.embedding
+        limit {{ neighbours }}
+    ) as neighbours
+    where ace_vectors.text_kind = 'context'
+
+),
+
+final as (
+
+    select * from identity_neighbours
+    union all
+    select * from context_neighbours
+
+)
+
+select * from final
+
+{%- else %}
+
+-- no vectors yet (the embedding step has not run): no neighbours
+    select
+        cast(null as text) as ace_opportunity_id,
+        cast(null as integer) as lead_id,
+        cast(null as text) as match_method,
+        cast(null as double precision) as similarity,
+        cast(null as bigint) as neighbour_rank
+    where false
+
+{%- endif %}

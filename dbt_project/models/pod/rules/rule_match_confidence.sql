@@ -1,0 +1,81 @@
+{{ config(tags=['pod_rule']) }}
+{#- POD rule 4: the best Odoo lead candidate (pod.matches rank 1) is a match. Pass at or above the pass threshold
+    of the fused confidence, or on one strong signal (dense identity similarity, fuzzy name, exact domain);
+    review down to the review threshold; below it there is no match (fail). -#}
+{%- set rule = pod_rule('match_confidence') -%}
+
+with
+
+rule_inputs as (
+
+    select * from {{ ref('rule_inputs') }}
+
+),
+
+final as (
+
+    select
+        rule_inputs.ace_opportunity_id,
+        'match_confidence' as rule_id,
+        case rule_inputs.match_level
+            when 'pass' then 'pass'
+            when 'review' then 'review'
+            else 'fail'
+        end as outcome,
+        {{ pod_rule_is_critical('match_confidence') }} as is_critical,
+        jsonb_build_object(
+            'candidate_lead_id', rule_inputs.candidate_lead_id,
+            'confidence', rule_inputs.confidence,
+            'pass_threshold', {{ rule.get('pass_threshold', 0.85) }},
+            'review_threshold', {{ rule.get('review_threshold', 0.7) }},
+            'identity_similarity', rule_inputs.identity_similarity,
+            'name_similarity', rule_inputs.name_similarity,
+            'has_domain_match', rule_inputs.has_domain_match,
+            'match_band', rule_inputs.match_band,
+            'key_evidence', rule_inputs.key_evidence
+        ) as evidence,
+        case
+            when rule_inputs.candidate_lead_id is null then 'No Odoo lead candidate found.'
+            when rule_inputs.match_level = 'pass' and rule_inputs.confidence >= {{ rule.get('pass_threshold', 0.85) }}
+                then
+                    'Matched Odoo lead ' || rule_inputs.candidate_lead_id
+                    || coalesce(' "' || rule_inputs.candidate_lead_name || '"', '')
+                    || ' with confidence ' || round(rule_inputs.confidence, 3)
+                    || ' (at least {{ rule.get("pass_threshold", 0.85) }})'
+                    || coalesce(' by ' || rule_inputs.key_evidence, '') || '.'
+            when rule_inputs.match_level = 'pass'
+                then
+                    'Matched Odoo lead ' || rule_inputs.candidate_lead_id
+                    || coalesce(' "' || rule_inputs.candidate_lead_name || '"', '')
+                    || ' on a strong signal ('
+                    || concat_ws(
+                        ', ',
+                        case
+                            when rule_inputs.identity_similarity > {{ rule.get('dense_similarity_pass', 0.85) }}
+                                then 'dense similarity ' || round(cast(rule_inputs.identity_similarity as numeric), 3)
+                        end,
+                        case
+                            when rule_inputs.name_similarity > {{ rule.get('name_similarity_pass', 0.9) }}
+                                then
+                                    'company name similarity ' || round(cast(rule_inputs.name_similarity as numeric), 3)
+                        end,
+                        case when rule_inputs.has_domain_match then 'exact web domain' end
+                    )
+                    || ') although the confidence is ' || round(rule_inputs.confidence, 3) || '.'
+            when rule_inputs.match_level = 'review'
+                then
+                    'Best Odoo lead ' || rule_inputs.candidate_lead_id
+                    || coalesce(' "' || rule_inputs.candidate_lead_name || '"', '')
+                    || ' has confidence ' || round(rule_inputs.confidence, 3)
+                    || ', between {{ rule.get("review_threshold", 0.7) }} and {{ rule.get("pass_threshold", 0.85) }}: '
+                    || 'confirm the match.'
+            else
+                'No match: the best Odoo lead candidate ' || rule_inputs.candidate_lead_id
+                || ' has confidence ' || round(rule_inputs.confidence, 3)
+                || ', below {{ rule.get("review_threshold", 0.7) }}.'
+        end as explanation
+    from rule_inputs
+
+)
+
+select * from final

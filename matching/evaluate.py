@@ -1,0 +1,255 @@
+"""Quality of the matches against the demo's ground truth (APN database, schema `truth`), and the weight fit.
+
+Top-1 decision per ACE opportunity: its rank-1 candidate when that candidate's band is `match`, else "no match".
+Written to ops.match_eval (one row per evaluation), ops.match_eval_thresholds (precision-recall table) and
+ops.match_eval_errors (the worst errors with their signals) for the report.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+import zlib
+from dataclasses import dataclass, field
+
+import psycopg2
+
+from matching import fusion
+from matching.run import compute_signals
+from revops import settings, warehouse
+
+log = logging.getLogger(__name__)
+
+THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.98)
+ERROR_COLUMNS = (
+    "confidence", "band", "candidate_sources", "has_account_id_match", "has_domain_match", "has_typed_ace_id_match",
+    "has_partner_crm_id_match", "name_similarity", "identity_similarity", "context_similarity",
+    "sparse_similarity", "colbert_score", "created_gap_days", "close_date_gap_days", "has_owner_match",
+    "contributions",
+)
+
+
+@dataclass
+class Truth:
+    matches: dict[str, set[int]]  # ACE opportunity -> its Odoo leads
+    no_match: set[str]
+
+    def is_match(self, ace_opportunity_id: str, lead_id: int) -> bool:
+        return lead_id in self.matches.get(ace_opportunity_id, ())
+
+
+def load_truth(parts: settings.ConnectionParts | None = None) -> Truth:
+    """Ground truth of the demo sources (settings.apn()); fails clearly on real sources without it."""
+    conn = psycopg2.connect((parts or settings.apn()).dsn())
+    try:
+        with conn.cursor() as cur:
+            cur.execute("select to_regclass('truth.ace_odoo_match') is not null")
+            if not cur.fetchone()[0]:
+                raise RuntimeError("no ground truth (schema truth) in the APN database: eval and fit-weights need "
+                                   "the demo sources (`revops demo-data`) or labelled truth in that shape")
+            cur.execute("select ace_opportunity_id, odoo_lead_id from truth.ace_odoo_match")
+            matches: dict[str, set[int]] = {}
+            for ace, lead in cur.fetchall():
+                matches.setdefault(ace, set()).add(lead)
+            cur.execute("select ace_opportunity_id from truth.ace_no_match")
+            no_match = {row[0] for row in cur.fetchall()}
+    finally:
+        conn.close()
+    return Truth(matches, no_match)
+
+
+# ---------------------------------------------------------------------------------------------------- fitting
+
+def fit_from_truth(ridge: float = 1.0, folds: int = 5) -> tuple[fusion.Weights, dict]:
+    """Fit the weights of the current model family on every candidate pair labelled by the truth; also report
+    out-of-fold quality (pairs split by ACE opportunity) so the fit is not judged on its own training data."""
+    truth = load_truth()
+    with warehouse.connect() as conn, conn.cursor() as cur:
+        candidates, family = compute_signals(cur)
+    if not candidates:
+        raise RuntimeError("no candidate pairs: run the flow (or `revops match`) first")
+    features = fusion.feature_rows(candidates)
+    labels = [int(truth.is_match(c["ace_opportunity_id"], c["odoo_lead_id"])) for c in candidates]
+    groups = [c["ace_opportunity_id"] for c in candidates]
+    weights = fusion.fit_weights(features, labels, family, ridge=ridge, groups=groups)
+    # out-of-fold confidences: each ACE opportunity scored by weights fitted without it
+    fold_of = [zlib.crc32(c["ace_opportunity_id"].encode()) % folds for c in candidates]
+    oof = [0.0] * len(candidates)
+    for fold in range(folds):
+        train = [i for i, f in enumerate(fold_of) if f != fold]
+        fold_weights = fusion.fit_weights([features[i] for i in train], [labels[i] for i in train], family, ridge,
+                                          groups=[groups[i] for i in train])
+        test = [i for i, f in enumerate(fold_of) if f == fold]
+        scored = fold_weights.score_batch([features[i] for i in test], [groups[i] for i in test])
+        for i, contributions in zip(test, scored):
+            oof[i] = fusion.sigmoid(sum(contributions.values()))
+    report = {
+        "family": family,
+        "pairs": len(labels),
+        "positive_pairs": sum(labels),
+        "calibration_out_of_fold": fusion.calibration_table(oof, labels),
+        "top1_out_of_fold": _top1_metrics(candidates, oof, truth),
+    }
+    weights.meta["out_of_fold_top1_f1"] = report["top1_out_of_fold"]["f1"]
+    return weights, report
+
+
+def _top1_metrics(candidates: list[dict], confidences: list[float], truth: Truth,
+                  threshold: float | None = None) -> dict:
+    best: dict[str, tuple[float, int]] = {}
+    for row, confidence in zip(candidates, confidences):
+        ace = row["ace_opportunity_id"]
+        if ace not in best or confidence > best[ace][0]:
+            best[ace] = (confidence, row["odoo_lead_id"])
+    threshold = settings_threshold() if threshold is None else threshold
+    top1 = {ace: lead for ace, (confidence, lead) in best.items() if confidence >= threshold}
+    return _metrics(top1, truth)
+
+
+def settings_threshold() -> float:
+    return 0.85
+
+
+def _metrics(top1: dict[str, int], truth: Truth) -> dict:
+    """Precision, recall and F1 of the top-1 matches; accuracy of "no match" on opportunities without a lead."""
+    true_positive = sum(1 for ace, lead in top1.items() if truth.is_match(ace, lead))
+    predicted = len(top1)
+    actual = len(truth.matches)
+    precision = true_positive / predicted if predicted else 0.0
+    recall = true_positive / actual if actual else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    no_match_right = sum(1 for ace in truth.no_match if ace not in top1)
+    return {
+        "predicted": predicted, "true_positive": true_positive, "actual": actual,
+        "precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
+        "no_match_opportunities": len(truth.no_match),
+        "no_match_accuracy": round(no_match_right / len(truth.no_match), 4) if truth.no_match else None,
+    }
+
+
+# ------------------------------------------------------------------------------------------------- evaluation
+
+@dataclass
+class Evaluation:
+    metrics: dict
+    thresholds: list[dict]
+    calibration: list[dict]
+    errors: list[dict] = field(default_factory=list)
+    eval_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+
+def evaluate(pass_threshold: float = 0.85, worst: int = 20) -> Evaluation:
+    """Compare pod.matches with the truth."""
+    truth = load_truth()
+    with warehouse.connect() as conn, conn.cursor() as cur:
+        cur.execute(f"select ace_opportunity_id, odoo_lead_id, rank, model_family, {', '.join(ERROR_COLUMNS)} "
+                    "from pod.matches order by ace_opportunity_id, rank")
+        names = [d[0] for d in cur.description]
+        rows = [dict(zip(names, r)) for r in cur.fetchall()]
+    for row in rows:
+        row["confidence"] = float(row["confidence"])
+    top = {r["ace_opportunity_id"]: r for r in rows if r["rank"] == 1}
+    metrics = _metrics({a: r["odoo_lead_id"] for a, r in top.items() if r["band"] == "match"}, truth)
+    metrics["model_family"] = rows[0]["model_family"] if rows else None
+    metrics["pass_threshold"] = pass_threshold
+    metrics["opportunities_with_candidates"] = len(top)
+    metrics["truth_lead_in_candidates"] = round(
+        sum(1 for ace in truth.matches if any(truth.is_match(ace, r["odoo_lead_id"]) for r in rows
+                                              if r["ace_opportunity_id"] == ace)) / max(1, len(truth.matches)), 4
+    ) if len(rows) < 200_000 else None
+    thresholds = []
+    for threshold in THRESHOLDS:
+        m = _metrics({a: r["odoo_lead_id"] for a, r in top.items() if r["confidence"] >= threshold}, truth)
+        thresholds.append({"threshold": threshold, **{k: m[k] for k in ("predicted", "precision", "recall", "f1",
+                                                                          "no_match_accuracy")}})
+    calibration = fusion.calibration_table([r["confidence"] for r in rows],
+                                           [int(truth.is_match(r["ace_opportunity_id"], r["odoo_lead_id"])) for r in rows])
+    errors = []
+    for ace, row in top.items():
+        right = truth.is_match(ace, row["odoo_lead_id"])
+        if row["band"] == "match" and not right:
+            kind = "wrong_lead" if ace in truth.matches else "false_match"
+        elif row["band"] != "match" and ace in truth.matches:
+            kind = "missed"
+        else:
+            continue
+        # how bad: confidence of a wrong match, or how far below the pass threshold a missed one fell
+        severity = row["confidence"] if kind != "missed" else pass_threshold - row["confidence"]
+        errors.append({"ace_opportunity_id": ace, "error": kind, "severity": round(severity, 4),
+                       "predicted_lead_id": row["odoo_lead_id"],
+                       "true_lead_ids": sorted(truth.matches.get(ace, ())), **{c: row[c] for c in ERROR_COLUMNS}})
+    for ace in truth.matches:
+        if ace not in top:
+            errors.append({"ace_opportunity_id": ace, "error": "no_candidate", "severity": 1.0, "predicted_lead_id": None,
+                           "true_lead_ids": sorted(truth.matches[ace]), **{c: None for c in ERROR_COLUMNS}})
+    errors.sort(key=lambda e: -e["severity"])
+    return Evaluation(metrics, thresholds, calibration, errors[:worst])
+
+
+def write_evaluation(evaluation: Evaluation) -> None:
+    with warehouse.connect() as conn, conn.cursor() as cur:
+        cur.execute("create schema if not exists ops")
+        cur.execute("""create table if not exists ops.match_eval (
+            eval_id uuid primary key, evaluated_at timestamptz not null default now(), model_family text,
+            pass_threshold numeric, opportunities_with_candidates int, predicted int, true_positive int, actual int,
+            precision numeric, recall numeric, f1 numeric, no_match_opportunities int, no_match_accuracy numeric,
+            truth_lead_in_candidates numeric, calibration jsonb)""")
+        cur.execute("""create table if not exists ops.match_eval_thresholds (
+            eval_id uuid not null references ops.match_eval (eval_id) on delete cascade, threshold numeric not null,
+            predicted int, precision numeric, recall numeric, f1 numeric, no_match_accuracy numeric,
+            primary key (eval_id, threshold))""")
+        cur.execute("""create table if not exists ops.match_eval_errors (
+            eval_id uuid not null references ops.match_eval (eval_id) on delete cascade, error_rank int not null,
+            ace_opportunity_id text not null, error text not null, predicted_lead_id int, true_lead_ids int[],
+            confidence numeric, band text, signals jsonb, contributions jsonb, primary key (eval_id, error_rank))""")
+        m = evaluation.metrics
+        cur.execute(
+            """insert into ops.match_eval (eval_id, model_family, pass_threshold, opportunities_with_candidates,
+               predicted, true_positive, actual, precision, recall, f1, no_match_opportunities, no_match_accuracy,
+               truth_lead_in_candidates, calibration) values (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)""",
+            (evaluation.eval_id, m["model_family"], m["pass_threshold"], m["opportunities_with_candidates"],
+             m["predicted"], m["true_positive"], m["actual"], m["precision"], m["recall"], m["f1"],
+             m["no_match_opportunities"], m["no_match_accuracy"], m["truth_lead_in_candidates"],
+             json.dumps(evaluation.calibration)))
+        for t in evaluation.thresholds:
+            cur.execute("insert into ops.match_eval_thresholds values (%s,%s,%s,%s,%s,%s,%s)",
+                        (evaluation.eval_id, t["threshold"], t["predicted"], t["precision"], t["recall"], t["f1"],
+                         t["no_match_accuracy"]))
+        for rank, e in enumerate(evaluation.errors, start=1):
+            signals = {c: e[c] for c in ERROR_COLUMNS if c not in ("confidence", "band", "contributions")}
+            cur.execute("insert into ops.match_eval_errors values (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+                        (evaluation.eval_id, rank, e["ace_opportunity_id"], e["error"], e["predicted_lead_id"],
+                         e["true_lead_ids"], e["confidence"], e["band"], json.dumps(signals, default=str),
+                         json.dumps(e["contributions"]) if e["contributions"] is not None else None))
+
+
+def format_evaluation(evaluation: Evaluation) -> str:
+    m = evaluation.metrics
+    lines = [
+        f"model family {m['model_family']}, pass threshold {m['pass_threshold']}",
+        f"top-1 match: precision {m['precision']:.4f}  recall {m['recall']:.4f}  F1 {m['f1']:.4f}  "
+        f"({m['true_positive']} right of {m['predicted']} predicted, {m['actual']} opportunities with a lead)",
+        f"no match: accuracy {m['no_match_accuracy']}  ({m['no_match_opportunities']} opportunities without a lead)",
+        f"true lead among the kept candidates: {m['truth_lead_in_candidates']}",
+        "",
+        "threshold  predicted  precision  recall     F1  no-match acc",
+    ]
+    for t in evaluation.thresholds:
+        lines.append(f"{t['threshold']:>9}  {t['predicted']:>9}  {t['precision']:>9.4f}  {t['recall']:>6.4f}  "
+                     f"{t['f1']:.4f}  {t['no_match_accuracy']}")
+    lines += ["", "calibration (all kept pairs): confidence bin -> pairs, mean confidence, observed share right"]
+    for c in evaluation.calibration:
+        lines.append(f"  [{c['low']:.1f}, {c['high']:.1f})  {c['pairs']:>6}  {c['mean_confidence']:.3f}  {c['observed']:.3f}")
+    lines += ["", f"worst {len(evaluation.errors)} errors:"]
+    for e in evaluation.errors:
+        lines.append(
+            f"  {e['error']:<12} {e['ace_opportunity_id']} -> {e['predicted_lead_id']} (truth {e['true_lead_ids']}) "
+            f"conf {e['confidence']} via {e['candidate_sources']}; name {e['name_similarity']} id "
+            f"{_r(e['identity_similarity'])} ctx {_r(e['context_similarity'])} gap {e['created_gap_days']}d "
+            f"owner {e['has_owner_match']}")
+    return "\n".join(lines)
+
+
+def _r(value) -> str:
+    return "-" if value is None else f"{float(value):.3f}"

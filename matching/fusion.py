@@ -1,0 +1,296 @@
+"""Fusion of the match signals into one calibrated confidence, Splink-style: a prior plus one additive term per
+signal in log-odds space, so `logit(confidence) = prior + Σ contributions` and a report can draw the waterfall.
+
+The weights are a logistic regression fitted on labelled pairs (`revops fit-weights`, numpy IRLS with a small
+ridge penalty) and live in rules/match_weights.yml, one set per model family: a signal the embedding model does
+not produce (sparse, ColBERT with MiniLM) has no term, and a null signal contributes 0.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from revops import settings
+
+WEIGHTS_PATH = settings.PROJECT_ROOT / "rules" / "match_weights.yml"
+
+# term -> what it measures (the report's label). Each term is a number in [0, 1] derived from one signal column
+# (see `feature_rows`); None means the signal is absent and contributes nothing.
+TERMS: dict[str, str] = {
+    "account_id": "same AWS account id (payer expanded)",
+    "domain": "same web domain",
+    "typed_ace_id": "ACE id typed on the lead",
+    "partner_crm_id": "ACE carries the lead's id",
+    "name_similarity": "fuzzy company-name similarity",
+    "name_exact": "company names equal after normalisation",
+    "identity_similarity": "identity embedding similarity",
+    "context_similarity": "context embedding similarity",
+    "best_context": "best context similarity among the opportunity's candidates",
+    "best_identity": "best identity similarity among the opportunity's candidates",
+    "title_similarity": "project words of the titles similar (company words removed)",
+    "best_title": "best title similarity among the opportunity's candidates",
+    "single_key_candidate": "the only candidate sharing an account id or domain",
+    "unaccepted_referral": "AWS referral the partner never accepted",
+    "sparse_similarity": "BGE-M3 lexical similarity of identities",
+    "colbert_score": "BGE-M3 ColBERT score of contexts",
+    "created_close": "created within 30 days of each other",
+    "created_proximity": "creation dates close (exp(-days/90))",
+    "close_date_proximity": "close dates close (exp(-days/60))",
+    "owner_match": "ACE owner is the lead's salesperson",
+    "owner_mismatch": "ACE owner is not the lead's salesperson",
+}
+BGE_M3_ONLY = ("sparse_similarity", "colbert_score")
+FAMILIES = ("minilm", "bge-m3")
+
+
+def model_family(model_name: str | None) -> str:
+    """bge-m3 for BGE-M3 vectors, else minilm (a dense-only model)."""
+    return "bge-m3" if model_name and "bge-m3" in model_name.lower() else "minilm"
+
+
+def family_terms(family: str) -> list[str]:
+    return [t for t in TERMS if family == "bge-m3" or t not in BGE_M3_ONLY]
+
+
+def _flag(value) -> float | None:
+    return None if value is None else float(bool(value))
+
+
+def _num(value) -> float | None:
+    if value is None:
+        return None
+    value = float(value)
+    return None if math.isnan(value) else value
+
+
+def feature_rows(candidates: list[dict]) -> list[dict[str, float | None]]:
+    """Term values per candidate pair, from the signal columns (same order). Relative terms (best_*) compare a
+    pair with the other candidates of its ACE opportunity."""
+    best_context: dict[str, float] = {}
+    best_identity: dict[str, float] = {}
+    best_title: dict[str, float] = {}
+    key_candidates: dict[str, int] = {}
+    for row in candidates:
+        ace = row["ace_opportunity_id"]
+        if row.get("has_account_id_match") or row.get("has_domain_match"):
+            key_candidates[ace] = key_candidates.get(ace, 0) + 1
+        for best, column in ((best_context, "context_similarity"), (best_identity, "identity_similarity"),
+                             (best_title, "title_similarity")):
+            value = _num(row.get(column))
+            if value is not None and value > best.get(ace, -2.0):
+                best[ace] = value
+    rows = []
+    for row in candidates:
+        ace = row["ace_opportunity_id"]
+        name = _num(row.get("name_similarity"))
+        context = _num(row.get("context_similarity"))
+        identity = _num(row.get("identity_similarity"))
+        created_gap = _num(row.get("created_gap_days"))
+        close_gap = _num(row.get("close_date_gap_days"))
+        owner = row.get("has_owner_match")
+        title = _num(row.get("title_similarity"))
+        has_key = bool(row.get("has_account_id_match") or row.get("has_domain_match"))
+        rows.append({
+            "account_id": _flag(row.get("has_account_id_match")) or 0.0,
+            "domain": _flag(row.get("has_domain_match")) or 0.0,
+            "typed_ace_id": _flag(row.get("has_typed_ace_id_match")) or 0.0,
+            "partner_crm_id": _flag(row.get("has_partner_crm_id_match")) or 0.0,
+            "name_similarity": name,
+            "name_exact": None if name is None else float(name >= 0.999),
+            "identity_similarity": identity,
+            "context_similarity": context,
+            "best_context": None if context is None else float(context >= best_context[ace] - 1e-9),
+            "best_identity": None if identity is None else float(identity >= best_identity[ace] - 1e-9),
+            "title_similarity": title,
+            "best_title": None if title is None else float(title >= best_title[ace] - 1e-9),
+            "single_key_candidate": float(has_key and key_candidates.get(ace) == 1),
+            "unaccepted_referral": _flag(row.get("is_unaccepted_referral")) or 0.0,
+            "sparse_similarity": _num(row.get("sparse_similarity")),
+            "colbert_score": _num(row.get("colbert_score")),
+            "created_close": None if created_gap is None else float(created_gap <= 30),
+            "created_proximity": None if created_gap is None else math.exp(-created_gap / 90.0),
+            "close_date_proximity": None if close_gap is None else math.exp(-close_gap / 60.0),
+            "owner_match": None if owner is None else float(owner is True),
+            "owner_mismatch": None if owner is None else float(owner is False),
+        })
+    return rows
+
+
+@dataclass
+class Weights:
+    family: str
+    prior: float
+    weights: dict[str, float]
+    meta: dict = field(default_factory=dict)
+    # second stage: logit = intercept + scale * (first-stage logit) + margin * (lead over the best rival candidate)
+    stage2: dict[str, float] | None = None
+
+    def score_batch(self, features: list[dict[str, float | None]], groups: list[str]) -> list[dict[str, float]]:
+        """Contributions of every pair; with a second stage, each first-stage term is scaled and a `competition`
+        term (how far this pair's first-stage logit leads the best other candidate of its ACE opportunity) added.
+        The sum of the contributions is still the logit of the confidence."""
+        first = [self.contributions(f) for f in features]
+        if not self.stage2:
+            return first
+        margins = rival_margins([sum(c.values()) for c in first], groups)
+        scale, out = self.stage2["scale"], []
+        for contributions, margin in zip(first, margins):
+            scaled = {k: round(v * scale, 4) for k, v in contributions.items()}
+            scaled["prior"] = round(self.stage2["intercept"] + contributions["prior"] * scale, 4)
+            scaled["competition"] = round(self.stage2["margin"] * margin, 4)
+            out.append(scaled)
+        return out
+
+    def contributions(self, features: dict[str, float | None]) -> dict[str, float]:
+        """prior + one term per signal of this family (0 when the signal is null), rounded for storage."""
+        out = {"prior": round(self.prior, 4)}
+        for term, weight in self.weights.items():
+            value = features.get(term)
+            out[term] = 0.0 if value is None else round(weight * value, 4)
+        return out
+
+    def confidence(self, features: dict[str, float | None]) -> float:
+        return sigmoid(sum(self.contributions(features).values()))
+
+
+MARGIN_CAP = 10.0
+
+
+def rival_margins(logits: list[float], groups: list[str]) -> list[float]:
+    """Per pair: its logit minus the best logit of the other pairs of its group, capped to ±MARGIN_CAP
+    (MARGIN_CAP when it has no rival)."""
+    top: dict[str, list[float]] = {}
+    for logit, group in zip(logits, groups):
+        best = top.setdefault(group, [-math.inf, -math.inf])
+        if logit > best[0]:
+            best[0], best[1] = logit, best[0]
+        elif logit > best[1]:
+            best[1] = logit
+    margins = []
+    for logit, group in zip(logits, groups):
+        first, second = top[group]
+        rival = second if logit >= first else first
+        margins.append(max(-MARGIN_CAP, min(MARGIN_CAP, logit - rival)) if rival > -math.inf else MARGIN_CAP)
+    return margins
+
+
+def sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
+
+
+def load_weights(family: str, path: Path = WEIGHTS_PATH) -> Weights:
+    """The weights of a model family; a family not fitted yet borrows minilm's (its extra signals get no term)."""
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing: run `revops fit-weights` on labelled truth")
+    document = yaml.safe_load(path.read_text()) or {}
+    families = document.get("families", {})
+    chosen = family if family in families else "minilm"
+    if chosen not in families:
+        raise KeyError(f"{path} has no weights for {family!r} (nor minilm): run `revops fit-weights`")
+    entry = families[chosen]
+    stage2 = entry.get("competition")
+    return Weights(family=family, prior=float(entry["prior"]),
+                   weights={k: float(v) for k, v in entry["weights"].items()},
+                   meta={"fitted_family": chosen,
+                         **{k: v for k, v in entry.items() if k not in ("prior", "weights", "competition")}},
+                   stage2={k: float(v) for k, v in stage2.items()} if stage2 else None)
+
+
+def save_weights(fitted: list[Weights], path: Path = WEIGHTS_PATH, note: str = "") -> None:
+    """Write the fitted families, keeping families fitted earlier that this fit did not touch."""
+    document = yaml.safe_load(path.read_text()) if path.is_file() else {}
+    document = document or {}
+    families = document.get("families", {})
+    for weights in fitted:
+        families[weights.family] = {
+            "prior": round(weights.prior, 4),
+            "weights": {k: round(v, 4) for k, v in weights.weights.items()},
+            **({"competition": {k: round(v, 4) for k, v in weights.stage2.items()}} if weights.stage2 else {}),
+            **weights.meta,
+        }
+    header = (
+        "# Fusion weights of the matching engine (issue #4), in log-odds per unit of each term (matching/fusion.py).\n"
+        "# Fitted by `revops fit-weights` (logistic regression on labelled candidate pairs); do not hand-tune:\n"
+        "# refit instead. One set per embedding model family; a family missing here borrows minilm's weights.\n"
+    )
+    document = {"updated_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "note": note,
+                "families": families}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(header + yaml.safe_dump(document, sort_keys=False, width=110))
+
+
+def design_matrix(features: list[dict[str, float | None]], terms: list[str]) -> np.ndarray:
+    """Rows of term values, null as 0 (no contribution), as the scorer does."""
+    return np.array([[f.get(t) or 0.0 for t in terms] for f in features], dtype=np.float64).reshape(len(features), len(terms))
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, ridge: float = 1.0, iterations: int = 100) -> tuple[float, np.ndarray]:
+    """Logistic regression by iteratively reweighted least squares (Newton), L2 penalty on the weights (not on
+    the intercept) so perfectly separating keys stay finite. Returns (intercept, weights)."""
+    n, k = x.shape
+    design = np.hstack([np.ones((n, 1)), x])
+    penalty = np.eye(k + 1) * ridge
+    penalty[0, 0] = 1e-6  # keeps the Newton system solvable; the intercept is in effect unpenalised
+
+    def objective(beta: np.ndarray) -> float:  # penalised negative log-likelihood
+        eta = design @ beta
+        return float(np.sum(np.logaddexp(0, eta) - y * eta) + 0.5 * beta @ penalty @ beta)
+
+    beta = np.zeros(k + 1)
+    beta[0] = math.log(max(y.mean(), 1e-6) / max(1 - y.mean(), 1e-6))
+    current = objective(beta)
+    for _ in range(iterations):
+        p = 1.0 / (1.0 + np.exp(-np.clip(design @ beta, -35, 35)))
+        w = np.clip(p * (1 - p), 1e-12, None)
+        gradient = design.T @ (y - p) - penalty @ beta
+        hessian = design.T @ (design * w[:, None]) + penalty
+        step = np.linalg.solve(hessian, gradient)
+        scale = 1.0
+        while scale > 1e-6:  # damped Newton: halve the step until the objective improves
+            candidate = objective(beta + scale * step)
+            if candidate <= current:
+                break
+            scale /= 2
+        beta = beta + scale * step
+        improvement, current = current - candidate, candidate
+        if improvement < 1e-10:
+            break
+    return float(beta[0]), beta[1:]
+
+
+def fit_weights(features: list[dict[str, float | None]], labels: list[int], family: str, ridge: float = 1.0,
+                groups: list[str] | None = None) -> Weights:
+    """First stage: one weight per signal. With `groups` (the ACE opportunity of each pair), a second stage
+    recalibrates the first-stage logit together with its lead over the best rival candidate."""
+    terms = family_terms(family)
+    x = design_matrix(features, terms)
+    y = np.asarray(labels, dtype=np.float64)
+    intercept, coefficients = fit_logistic(x, y, ridge=ridge)
+    weights = Weights(family=family, prior=intercept, weights=dict(zip(terms, map(float, coefficients))),
+                      meta={"pairs": int(len(y)), "positive_pairs": int(y.sum()), "ridge": ridge})
+    if groups is not None:
+        logits = [sum(weights.contributions(f).values()) for f in features]
+        margins = rival_margins(logits, groups)
+        b0, (scale, margin) = fit_logistic(np.column_stack([logits, margins]), y, ridge=0.01)
+        weights.stage2 = {"intercept": b0, "scale": float(scale), "margin": float(margin)}
+    return weights
+
+
+def calibration_table(confidences: list[float], labels: list[int], bins: int = 10) -> list[dict]:
+    """Observed share of true pairs per confidence bin (reliability diagram rows)."""
+    c = np.asarray(confidences)
+    y = np.asarray(labels)
+    rows = []
+    for low in np.linspace(0, 1, bins, endpoint=False):
+        high = low + 1.0 / bins
+        mask = (c >= low) & ((c < high) if high < 1 else (c <= 1))
+        if mask.any():
+            rows.append({"low": round(float(low), 2), "high": round(float(high), 2), "pairs": int(mask.sum()),
+                         "mean_confidence": round(float(c[mask].mean()), 4), "observed": round(float(y[mask].mean()), 4)})
+    return rows
