@@ -73,7 +73,10 @@ def run_extract(source_name: str, full_refresh: bool = False) -> ExtractResult:
     engine = _source_engine(source_parts())
     started = time.monotonic()
     try:
-        p = pipeline(source_name)
+        # The warehouse, not this machine, holds the truth about what was loaded: start from no local
+        # state so dlt restores it from the destination (a recreated or switched warehouse reloads;
+        # a crashed run's half-done package is simply extracted again).
+        p = pipeline(source_name).drop()
         p.run(make_source(engine), refresh="drop_sources" if full_refresh else None)
         p.sync_schema()  # also create tables that are empty at the source, so dbt always finds them
         counts = p.last_trace.last_normalize_info.row_counts if p.last_trace.last_normalize_info else {}

@@ -71,6 +71,23 @@ def match() -> dict:
     return {"pairs": result.pairs, "opportunities": result.opportunities, "model_family": result.model_family}
 
 
+@task(retries=1, retry_delay_seconds=10)
+def evaluate_matches() -> dict:
+    """Score the matches against ground truth when the sources carry it (the demo does); the overview
+    page shows the result. Real sources have no truth: the stage says so and moves on."""
+    from matching.evaluate import evaluate, load_truth, write_evaluation
+    from revops.dbt import run_dbt
+
+    try:
+        load_truth()
+    except RuntimeError as exc:
+        return {"skipped": str(exc)}
+    evaluation = evaluate()
+    write_evaluation(evaluation)
+    run_dbt(["build", "--select", "match_quality"])
+    return {key: value for key, value in evaluation.metrics.items() if isinstance(value, (int, float))}
+
+
 @flow(name="revops-embed")
 def embed_flow() -> dict:
     """The embedding step alone, to deploy on a GPU work pool (see README, Operations)."""
@@ -116,6 +133,8 @@ def revops_flow(full_refresh: bool = False, with_report: bool = True, tenant: st
         with runlog.stage(run_id, "dbt_marts") as record:
             built = dbt_build("marts", BEFORE_EMBED + MATCH_CANDIDATES, exclude=True, full_refresh=full_refresh)
             record.row_count, record.detail = built["rows"], built
+        with runlog.stage(run_id, "evaluate") as record:
+            summary["evaluate"] = record.detail = evaluate_matches()
         if with_report:
             with runlog.stage(run_id, "report") as record:
                 summary["report"] = record.detail["site"] = build_report()

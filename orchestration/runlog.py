@@ -43,9 +43,14 @@ def _execute(sql: str, params: tuple = ()) -> None:
         cur.execute(sql, params)
 
 
+def ensure_tables() -> None:
+    """The run log's tables; dbt's monitoring marts read them, so they exist before any dbt run."""
+    _execute(DDL)
+
+
 def start_run(full_refresh: bool) -> str:
     run_id = str(uuid.uuid4())
-    _execute(DDL)
+    ensure_tables()
     _execute(
         "insert into ops.pipeline_runs (run_id, started_at, status, full_refresh) values (%s, now(), 'running', %s)",
         (run_id, full_refresh),

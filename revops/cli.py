@@ -72,7 +72,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_dbt(args: argparse.Namespace) -> int:
+    from orchestration.runlog import ensure_tables
     from revops.dbt import run_dbt
+
+    ensure_tables()
 
     run_dbt(args.dbt_args)
     return 0

@@ -9,6 +9,7 @@ renders the static site into `reports/build/`. Connection settings reach Evidenc
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import queue
@@ -287,11 +288,46 @@ def build(
         raise ReportError(
             f"evidence sources ({where}) failed:\n" + ("\n".join(failed) or "no 'Done!' line") + f"\nLast output:\n{_tail(output)}"
         )
+    repaired = write_empty_parquet_files(reports_dir)
+    if repaired:
+        log.info("source queries with no rows (written as empty tables): %s", ", ".join(repaired))
     _run([npm, "run", "build:strict" if strict else "build"], reports_dir, env, timeout_s, "evidence build")
 
     if not (build_dir / "index.html").is_file():
         raise ReportError(f"evidence build finished but {build_dir / 'index.html'} is missing")
     return build_dir
+
+
+# Evidence's column types (sources/<name>/<query>.schema.json) -> the parquet types `evidence sources` writes
+_EVIDENCE_ARROW_TYPES = {"string": "string", "number": "float64", "boolean": "bool", "date": "timestamp[us]"}
+
+
+def write_empty_parquet_files(reports_dir: Path = REPORTS_DIR) -> list[str]:
+    """Give every source query that returned no rows a valid, empty parquet file.
+
+    Evidence 39 writes a 0-byte file for an empty result, and the build then dies with "too small to be a
+    Parquet file" (an empty mart is normal: no evaluation yet, no findings). The column names and types are
+    in the `.schema.json` Evidence writes next to it. Returns the repaired query names.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    data_dir = Path(reports_dir) / ".evidence" / "template" / "static" / "data"
+    repaired = []
+    for parquet in sorted(data_dir.glob("*/*/*.parquet")):
+        if parquet.stat().st_size > 0:
+            continue
+        schema_file = parquet.with_suffix(".schema.json")
+        if not schema_file.is_file():
+            raise ReportError(f"{parquet} is empty and has no {schema_file.name}: cannot write an empty table")
+        columns = json.loads(schema_file.read_text())
+        schema = pa.schema(
+            [(c["name"], pa.type_for_alias(_EVIDENCE_ARROW_TYPES.get(c.get("evidenceType"), "string"))) for c in columns]
+        )
+        pq.write_table(schema.empty_table(), parquet)
+        parquet.chmod(0o644)
+        repaired.append(parquet.stem)
+    return repaired
 
 
 def serve_hint(reports_dir: Path = REPORTS_DIR) -> str:

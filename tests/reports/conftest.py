@@ -1,13 +1,15 @@
-"""Fixtures for the report site tests: the `evidence_dev` scratch database on the tests' server."""
+"""Fixtures for the report site tests: the site built by the `demo_run` session fixture (tests/conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.reports import evidence_dev
+from revops import report
 
 
 @pytest.fixture(scope="session")
-def evidence_dev_db(warehouse_server):
-    """`evidence_dev` with fake `billing.cost_vs_invoice_monthly` and `pod.decisions` rows."""
-    return evidence_dev.create(warehouse_server)
+def built_site(demo_run):
+    """`reports/build` as the whole flow built it from the demo marts; returns (build dir, warehouse)."""
+    build_dir = report.REPORTS_DIR / "build"
+    assert (build_dir / "index.html").is_file(), "the flow did not build the report site"
+    return build_dir, demo_run

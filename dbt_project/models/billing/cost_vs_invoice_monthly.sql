@@ -89,7 +89,12 @@ cost_side as (
         aws_cost_usage.billing_month,
         max(aws_cost_usage.payer_aws_account_id) as cur_payer_aws_account_id,
         max(aws_cost_usage.currency_code) as currency_code,
-        sum(aws_cost_usage.unblended_cost) as aws_cost
+        sum(aws_cost_usage.unblended_cost) as aws_cost,
+        sum(aws_cost_usage.usage_cost) as usage_cost,
+        sum(aws_cost_usage.discount_amount) as discount_amount,
+        sum(aws_cost_usage.credit_amount) as credit_amount,
+        sum(aws_cost_usage.refund_amount) as refund_amount,
+        sum(aws_cost_usage.tax_amount) as tax_amount
     from aws_cost_usage
     group by
         coalesce(aws_cost_usage.usage_aws_account_id, ''),
@@ -107,7 +112,13 @@ invoiced_side as (
         billing_bills.billing_month,
         max(partners.commercial_partner_id) as bill_customer_id,
         max(coalesce(billing_bill_lines.currency_code, billing_bills.currency_code)) as currency_code,
-        sum(billing_bill_lines.price_subtotal) as invoiced_amount
+        sum(billing_bill_lines.price_subtotal) as invoiced_amount,
+        sum(billing_bill_lines.aws_cost) as billed_aws_cost,
+        sum(
+            case when billing_bill_lines.line_type in ('credit', 'refund') then billing_bill_lines.price_subtotal end
+        ) as invoiced_credit_amount,
+        sum(case when billing_bill_lines.line_type = 'tax' then billing_bill_lines.price_subtotal end)
+            as invoiced_tax_amount
     from billing_bill_lines
     inner join billing_bills
         on billing_bill_lines.billing_bill_id = billing_bills.billing_bill_id
@@ -150,7 +161,13 @@ posted_side as (
                     else account_move_lines.price_subtotal
                 end
             )
-        ) as posted_invoice_amount
+        ) as posted_invoice_amount,
+        sum(
+            case
+                when account_moves.move_type = 'out_refund'
+                    then coalesce(-account_move_lines.balance, -account_move_lines.price_subtotal)
+            end
+        ) as credit_note_amount
     from account_move_lines
     inner join account_moves
         on account_move_lines.account_move_id = account_moves.account_move_id
@@ -217,7 +234,20 @@ joined as (
         coalesce(posted_side.posted_invoice_amount, 0) as posted_invoice_amount,
         coalesce(
             cost_side.currency_code, invoiced_side.currency_code, '{{ var("company_currency_code") }}'
-        ) as currency_code
+        ) as currency_code,
+        coalesce(cost_side.usage_cost, 0) as usage_cost,
+        coalesce(cost_side.discount_amount, 0) as discount_amount,
+        coalesce(cost_side.credit_amount, 0) as credit_amount,
+        coalesce(cost_side.refund_amount, 0) as refund_amount,
+        coalesce(cost_side.tax_amount, 0) as tax_amount,
+        coalesce(invoiced_side.billed_aws_cost, 0) as billed_aws_cost,
+        coalesce(invoiced_side.invoiced_credit_amount, 0) as invoiced_credit_amount,
+        coalesce(invoiced_side.invoiced_tax_amount, 0) as invoiced_tax_amount,
+        coalesce(posted_side.credit_note_amount, 0) as credit_note_amount,
+        invoiced_side.currency_code as invoice_currency_code,
+        cost_side.aws_account_id is not null as has_cost,
+        invoiced_side.aws_account_id is not null as has_invoice,
+        posted_side.aws_account_id is not null as has_posted_invoice
     from all_keys
     left join cost_side
         on
@@ -261,7 +291,24 @@ final as (
                 4
             ) as numeric
         ) as margin_pct,
-        cast(joined.currency_code as text) as currency_code
+        cast(joined.currency_code as text) as currency_code,
+        cast(round(joined.usage_cost, 2) as numeric(18, 2)) as usage_cost,
+        cast(round(joined.discount_amount, 2) as numeric(18, 2)) as discount_amount,
+        cast(round(joined.credit_amount, 2) as numeric(18, 2)) as credit_amount,
+        cast(round(joined.refund_amount, 2) as numeric(18, 2)) as refund_amount,
+        cast(round(joined.tax_amount, 2) as numeric(18, 2)) as tax_amount,
+        cast(round(joined.billed_aws_cost, 2) as numeric(18, 2)) as billed_aws_cost,
+        cast(round(joined.invoiced_credit_amount, 2) as numeric(18, 2)) as invoiced_credit_amount,
+        cast(round(joined.invoiced_tax_amount, 2) as numeric(18, 2)) as invoiced_tax_amount,
+        cast(round(joined.credit_note_amount, 2) as numeric(18, 2)) as credit_note_amount,
+        cast(
+            round(joined.posted_invoice_amount, 2) - round(joined.aws_cost, 2) as numeric(18, 2)
+        ) as posted_margin,
+        cast(joined.invoice_currency_code as text) as invoice_currency_code,
+        cast('{{ var("company_currency_code") }}' as text) as posted_currency_code,
+        cast(joined.has_cost as boolean) as has_cost,
+        cast(joined.has_invoice as boolean) as has_invoice,
+        cast(joined.has_posted_invoice as boolean) as has_posted_invoice
     from joined
     left join accounts_by_number as payers
         on joined.payer_aws_account_id = payers.aws_account_id

@@ -9,10 +9,19 @@ select
     customer_name,
     service_code,
     aws_cost,
+    usage_cost,
+    discount_amount,
+    credit_amount,
+    refund_amount,
+    tax_amount,
     invoiced_amount,
+    invoiced_credit_amount,
     posted_invoice_amount,
+    credit_note_amount,
     margin,
     margin_pct,
-    currency_code
+    posted_margin,
+    currency_code,
+    posted_currency_code
 from billing.cost_vs_invoice_monthly
 order by billing_month, aws_account_id, service_code

@@ -1,4 +1,4 @@
--- One POD decision per ACE opportunity (dbt mart pod.decisions).
+-- One POD decision per ACE opportunity (dbt mart pod.decisions), with each rule's outcome.
 select
     ace_opportunity_id,
     opportunity_title,
@@ -12,6 +12,11 @@ select
     confidence,
     decision,
     reasons,
+    partner_originated_outcome,
+    spend_threshold_outcome,
+    end_user_reporting_outcome,
+    match_confidence_outcome,
+    timeline_outcome,
     decided_at
 from pod.decisions
 order by decided_at desc, ace_opportunity_id

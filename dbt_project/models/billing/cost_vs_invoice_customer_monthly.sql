@@ -1,0 +1,66 @@
+-- cost_vs_invoice_monthly rolled up to customer x month x currency
+with
+
+cost_vs_invoice_monthly as (
+
+    select * from {{ ref('cost_vs_invoice_monthly') }}
+
+),
+
+rolled_up as (
+
+    select
+        cost_vs_invoice_monthly.billing_month,
+        cost_vs_invoice_monthly.customer_id,
+        cost_vs_invoice_monthly.currency_code,
+        max(cost_vs_invoice_monthly.customer_name) as customer_name,
+        count(distinct cost_vs_invoice_monthly.aws_account_id) as linked_accounts,
+        count(distinct cost_vs_invoice_monthly.service_code) as services,
+        sum(cost_vs_invoice_monthly.aws_cost) as aws_cost,
+        sum(cost_vs_invoice_monthly.usage_cost) as usage_cost,
+        sum(cost_vs_invoice_monthly.discount_amount) as discount_amount,
+        sum(cost_vs_invoice_monthly.credit_amount) as credit_amount,
+        sum(cost_vs_invoice_monthly.refund_amount) as refund_amount,
+        sum(cost_vs_invoice_monthly.tax_amount) as tax_amount,
+        sum(cost_vs_invoice_monthly.invoiced_amount) as invoiced_amount,
+        sum(cost_vs_invoice_monthly.invoiced_credit_amount) as invoiced_credit_amount,
+        sum(cost_vs_invoice_monthly.posted_invoice_amount) as posted_invoice_amount,
+        sum(cost_vs_invoice_monthly.credit_note_amount) as credit_note_amount
+    from cost_vs_invoice_monthly
+    group by
+        cost_vs_invoice_monthly.billing_month,
+        cost_vs_invoice_monthly.customer_id,
+        cost_vs_invoice_monthly.currency_code
+
+),
+
+final as (
+
+    select
+        cast(rolled_up.billing_month as date) as billing_month,
+        cast(rolled_up.customer_id as integer) as customer_id,
+        cast(rolled_up.customer_name as text) as customer_name,
+        cast(rolled_up.currency_code as text) as currency_code,
+        cast(rolled_up.linked_accounts as integer) as linked_accounts,
+        cast(rolled_up.services as integer) as services,
+        cast(rolled_up.aws_cost as numeric(18, 2)) as aws_cost,
+        cast(rolled_up.usage_cost as numeric(18, 2)) as usage_cost,
+        cast(rolled_up.discount_amount as numeric(18, 2)) as discount_amount,
+        cast(rolled_up.credit_amount as numeric(18, 2)) as credit_amount,
+        cast(rolled_up.refund_amount as numeric(18, 2)) as refund_amount,
+        cast(rolled_up.tax_amount as numeric(18, 2)) as tax_amount,
+        cast(rolled_up.invoiced_amount as numeric(18, 2)) as invoiced_amount,
+        cast(rolled_up.invoiced_credit_amount as numeric(18, 2)) as invoiced_credit_amount,
+        cast(rolled_up.posted_invoice_amount as numeric(18, 2)) as posted_invoice_amount,
+        cast(rolled_up.credit_note_amount as numeric(18, 2)) as credit_note_amount,
+        cast(rolled_up.invoiced_amount - rolled_up.aws_cost as numeric(18, 2)) as margin,
+        cast(
+            round((rolled_up.invoiced_amount - rolled_up.aws_cost) / nullif(rolled_up.invoiced_amount, 0), 4)
+            as numeric
+        ) as margin_pct,
+        cast(rolled_up.posted_invoice_amount - rolled_up.aws_cost as numeric(18, 2)) as posted_margin
+    from rolled_up
+
+)
+
+select * from final

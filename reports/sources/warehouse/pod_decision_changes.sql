@@ -1,0 +1,12 @@
+-- Decision history: one row per change of an opportunity's decision, lead or rule outcomes (pod.decision_changes).
+select
+    ace_opportunity_id,
+    changed_at,
+    change_kind,
+    previous_decision,
+    decision,
+    changed_rules,
+    previous_reasons,
+    reasons
+from pod.decision_changes
+order by changed_at desc, ace_opportunity_id

@@ -1,0 +1,229 @@
+"""The report site built from the demo marts, checked in headless Chromium, and the billing marts' findings.
+
+Uses the `demo_run` session fixture (tiny demo sources -> the whole `revops run`, site build included), so
+the site is built once per session. The browser part drives the real static site served on 127.0.0.1 with
+playwright-core and Debian's /usr/bin/chromium (never a downloaded browser); screenshots land in
+test-artifacts/ (look at them).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import psycopg2
+import pytest
+
+from revops import settings
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts" / "site"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+pytestmark = [pytest.mark.slow]
+
+# truth.billing_discrepancies kind -> billing.findings finding_type
+FINDING_FOR_KIND = {
+    "not_billed": "unbilled_usage",
+    "under_billed": "under_billed",
+    "invoice_without_cost": "invoice_without_cost",
+    "credited_invoice": "credited_invoice",
+    "bill_without_invoice": "bill_not_invoiced",
+}
+
+
+def _rows(parts, sql: str, params=None) -> list[tuple]:
+    with psycopg2.connect(parts.dsn()) as connection, connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def usd2(value: Decimal) -> str:
+    """Evidence's usd2 format: $1,234.56 (negative: -$1,234.56)."""
+    sign = "-" if value < 0 else ""
+    return f"{sign}${abs(value):,.2f}"
+
+
+def test_billing_findings_cover_every_planted_discrepancy(demo_run):
+    truth = _rows(settings.apn(), "select kind, c_aws_account_id, billing_period, move_id from truth.billing_discrepancies")
+    assert truth, "the demo planted no billing discrepancy"
+    findings = _rows(demo_run, "select finding_type, odoo_aws_account_id, billing_month, account_move_id from billing.findings")
+    by_account_month = {(f[0], f[1], f[2]) for f in findings}
+    by_move = {(f[0], f[3]) for f in findings if f[3] is not None}
+    missing = []
+    for kind, account, month, move_id in truth:
+        finding = FINDING_FOR_KIND[kind]
+        found = (finding, move_id) in by_move if kind == "credited_invoice" else (finding, account, month) in by_account_month
+        if not found:
+            missing.append((kind, account, month, move_id))
+    assert not missing, f"{len(missing)} of {len(truth)} planted discrepancies not found: {missing[:10]}"
+
+
+def test_billing_rollups_keep_every_cent(demo_run):
+    totals = _rows(
+        demo_run,
+        """
+        select 'account', sum(aws_cost), sum(invoiced_amount), sum(posted_invoice_amount) from billing.cost_vs_invoice_monthly
+        union all
+        select 'payer', sum(aws_cost), sum(invoiced_amount), sum(posted_invoice_amount) from billing.cost_vs_invoice_payer_monthly
+        union all
+        select 'customer', sum(aws_cost), sum(invoiced_amount), sum(posted_invoice_amount)
+        from billing.cost_vs_invoice_customer_monthly
+        """,
+    )
+    assert len({row[1:] for row in totals}) == 1, totals
+    cur_total = _rows(settings.odoo(), "select round(sum(unblended_cost), 2) from c_billing_internal_cur")[0][0]
+    assert totals[0][1] == cur_total
+
+
+@pytest.fixture(scope="module")
+def browsed(built_site):
+    """Run the browser script once; returns (what it saw, the plan, the warehouse)."""
+    build_dir, warehouse = built_site
+    last_year = _rows(warehouse, "select extract(year from max(billing_month))::int - 1 from billing.cost_vs_invoice_monthly")[0][0]
+    # a payer with the most linked accounts that have cost that year, and a linked account outside it
+    payer, payer_name = _rows(
+        warehouse,
+        """
+        select payer_aws_account_id, max(payer_account_name)
+        from billing.cost_vs_invoice_monthly
+        where payer_aws_account_id is not null and extract(year from billing_month) = %s and aws_cost > 0
+        group by payer_aws_account_id
+        order by count(distinct aws_account_id) desc, payer_aws_account_id
+        limit 1
+        """,
+        (last_year,),
+    )[0]
+    account, account_name = _rows(
+        warehouse,
+        """
+        select aws_account_id, max(aws_account_name)
+        from billing.cost_vs_invoice_monthly
+        where aws_account_id is not null and extract(year from billing_month) = %s and aws_cost > 0
+        group by aws_account_id
+        order by bool_or(payer_aws_account_id = %s), sum(aws_cost) desc
+        limit 1
+        """,
+        (last_year, payer),
+    )[0]
+    opportunity = _rows(
+        warehouse,
+        """
+        select decisions.ace_opportunity_id
+        from pod.decisions as decisions
+        inner join pod.matches as matches
+            on decisions.ace_opportunity_id = matches.ace_opportunity_id and matches.rank = 1
+        order by (matches.contributions != '{}'::jsonb) desc, decisions.decision = 'needs_review' desc,
+            decisions.ace_opportunity_id
+        limit 1
+        """,
+    )[0][0]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    plan = {
+        "buildDir": str(build_dir),
+        "artifacts": str(ARTIFACTS),
+        "pages": {
+            "overview": "/",
+            "cost-explorer": "/cost-explorer",
+            "cost-explorer-accounts": "/cost-explorer/accounts",
+            "cost-explorer-account": f"/cost-explorer/accounts/{account}",
+            "pod-review": "/pod",
+            "pod-opportunities": "/pod/opportunities",
+            "pod-opportunity": f"/pod/opportunities/{opportunity}",
+        },
+        "payerOption": f"Payer {payer}",
+        "accountOption": f"{account} · {account_name or 'not in Odoo'}",
+        "drillAccount": account,
+        "payer": payer,
+        "payerName": payer_name,
+        "account": account,
+        "lastYear": last_year,
+    }
+    plan_file = ARTIFACTS / "plan.json"
+    plan_file.write_text(json.dumps(plan, indent=1))
+    result = subprocess.run(
+        ["node", str(Path(__file__).with_name("browse_site.mjs")), str(plan_file)],
+        capture_output=True, text=True, timeout=600, env={**os.environ, "CHROMIUM_PATH": CHROMIUM},
+    )
+    try:
+        seen = json.loads(result.stdout)
+    except json.JSONDecodeError:
+        pytest.fail(f"browser script printed no JSON (exit {result.returncode}):\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    (ARTIFACTS / "seen.json").write_text(json.dumps(seen, indent=1))
+    return seen, plan, warehouse
+
+
+def test_browser_run_has_no_failures(browsed):
+    seen, _, _ = browsed
+    assert not seen["failures"], seen["failures"]
+    assert not [e for e in seen["consoleErrors"] if "favicon" not in e], seen["consoleErrors"]
+
+
+@pytest.mark.parametrize(
+    ("page", "min_charts"),
+    [
+        ("overview", 3),
+        ("cost-explorer", 2),
+        ("cost-explorer-account", 2),
+        ("pod-review", 1),
+        ("pod-opportunity", 1),
+        ("cost-explorer-accounts", 0),
+        ("pod-opportunities", 0),
+    ],
+)
+def test_every_page_renders_without_errors(browsed, page, min_charts):
+    seen, _, _ = browsed
+    summary = seen["pages"][page]
+    assert not summary["errorBoxes"] and not summary["hasErrorText"], summary
+    assert summary["charts"] >= min_charts, summary
+    if min_charts:
+        assert summary["tableRows"] > 0, summary
+    assert (ARTIFACTS / f"{page}.png").stat().st_size > 10_000
+
+
+def _expected(warehouse, where: str = "true", params=()) -> dict[str, str]:
+    cost, invoiced = _rows(
+        warehouse,
+        f"select coalesce(sum(aws_cost), 0), coalesce(sum(invoiced_amount), 0) from billing.cost_vs_invoice_monthly where {where}",
+        params,
+    )[0]
+    return {"aws_cost": usd2(cost), "invoiced": usd2(invoiced)}
+
+
+def _shown(totals: dict[str, str]) -> dict[str, str]:
+    return {key: totals[key] for key in ("aws_cost", "invoiced")}
+
+
+def test_cost_explorer_numbers_follow_the_selection(browsed):
+    seen, plan, warehouse = browsed
+    explorer = seen["explorer"]
+    assert _shown(explorer["all"]) == _expected(warehouse)
+
+    selection = "(payer_aws_account_id = %s or aws_account_id = %s)"
+    picked = (plan["payer"], plan["account"])
+    assert _shown(explorer["selection"]) == _expected(warehouse, selection, picked)
+    assert explorer["selection"] != explorer["all"]
+
+    year = (date(plan["lastYear"], 1, 1), date(plan["lastYear"], 12, 31))
+    assert _shown(explorer["selectionLastYear"]) == _expected(
+        warehouse, selection + " and billing_month between %s and %s", picked + year
+    )
+    assert explorer["selectionLastYear"] != explorer["selection"]
+
+
+def test_cost_explorer_quarter_grain_shows_quarters(browsed):
+    seen, plan, _ = browsed
+    rows = seen["explorer"]["quarterRows"]
+    assert 1 <= len(rows) <= 4, rows
+    assert all(str(plan["lastYear"]) in row for row in rows), rows
+
+
+def test_drill_down_opens_the_account_page(browsed):
+    seen, plan, _ = browsed
+    assert seen["drilldown"]["url"].rstrip("/").endswith(f"/cost-explorer/accounts/{plan['account']}")
+    assert seen["drilldown"]["mentionsAccount"]
+    assert seen["pages"]["cost-explorer-account-drilldown"]["charts"] >= 2
