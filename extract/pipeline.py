@@ -18,6 +18,7 @@ from revops import settings
 log = logging.getLogger(__name__)
 
 RAW_SCHEMA = "raw"
+TRUST_AUTH_PLACEHOLDER = "ignored"  # sent to a server that trusts 127.0.0.1; never a real secret
 SOURCES = {"odoo": (odoo, settings.odoo), "apn": (apn, settings.apn)}
 
 
@@ -52,7 +53,7 @@ def _destination_credentials() -> str:
     parts = settings.warehouse()
     if not parts.password:
         # dlt insists on a password; the embedded server trusts 127.0.0.1 and ignores it.
-        parts = dataclasses.replace(parts, password="trust-auth")
+        parts = dataclasses.replace(parts, password=TRUST_AUTH_PLACEHOLDER)
     return parts.sqlalchemy_url(drivername="postgresql")  # dlt's destination takes libpq URLs
 
 

@@ -40,6 +40,11 @@ def recreate_database(parts: settings.ConnectionParts) -> settings.ConnectionPar
     return parts
 
 
+def execute(parts: settings.ConnectionParts, sql: str, params=None) -> None:
+    with psycopg2.connect(parts.dsn()) as conn, conn.cursor() as cur:
+        cur.execute(sql, params)
+
+
 def query(parts: settings.ConnectionParts, sql: str, params=None) -> list[tuple]:
     with psycopg2.connect(parts.dsn()) as conn, conn.cursor() as cur:
         cur.execute(sql, params)

@@ -7,7 +7,7 @@ import pytest
 from embeddings.models import BGEM3Embedder, MiniLMEmbedder, find_bge_m3, load_embedder
 from embeddings.run import embed_changed
 from revops import settings
-from tests.conftest import query, recreate_database
+from tests.conftest import execute, query, recreate_database
 from tests.embeddings.tiny_bge_m3 import build
 
 TEXTS = {
@@ -16,13 +16,6 @@ TEXTS = {
     "ace:O2:identity": "Amazon Web Services | aws.amazon.com",
     "odoo:2:identity": "AWS",
 }
-
-
-def execute(parts, sql: str, params=None) -> None:
-    import psycopg2
-
-    with psycopg2.connect(parts.dsn()) as conn, conn.cursor() as cur:
-        cur.execute(sql, params)
 
 
 @pytest.fixture()

@@ -6,16 +6,9 @@ import pytest
 
 from extract.pipeline import run_extract
 from revops import settings
-from tests.conftest import REPO, query, recreate_database
+from tests.conftest import REPO, execute, query, recreate_database
 
 DDL = REPO / "revops" / "demo" / "sql"
-
-
-def execute(parts, sql: str) -> None:
-    import psycopg2
-
-    with psycopg2.connect(parts.dsn()) as conn, conn.cursor() as cur:
-        cur.execute(sql)
 
 
 @pytest.fixture()

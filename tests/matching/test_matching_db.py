@@ -12,7 +12,7 @@ from embeddings.run import embed_changed
 from matching import fusion
 from matching.run import SIGNAL_COLUMNS, compute_signals, write_scores
 from revops import settings
-from tests.conftest import query, recreate_database, revops
+from tests.conftest import execute, query, recreate_database, revops
 from tests.embeddings.tiny_bge_m3 import build
 
 TEXTS = {
@@ -23,11 +23,6 @@ TEXTS = {
     "odoo:2:identity": "Acme Cloud GmbH",
     "odoo:2:context": "contact center managed services",
 }
-
-
-def execute(parts, sql: str, params=None) -> None:
-    with psycopg2.connect(parts.dsn()) as conn, conn.cursor() as cur:
-        cur.execute(sql, params)
 
 
 @pytest.fixture()
