@@ -33,12 +33,14 @@ demo: install
 	@echo "Report site:  cd reports && npm run preview   (then open the URL it prints)"
 	@echo "SQL access:   psql \"$$($(REVOPS) db url)\"   e.g. select * from pod.decisions limit 10;"
 
+# pytest includes the sqlfluff lint (tests/test_lint.py): the dbt templater needs a built warehouse.
 test: install browser
 	$(VENV)/bin/pytest
-	$(VENV)/bin/sqlfluff lint dbt_project/models
 
+# lint the models against the warehouse `make demo` built
 lint: install
-	$(VENV)/bin/sqlfluff lint dbt_project/models
+	$(REVOPS) db up
+	$(REVOPS) lint
 
 db-up: install
 	$(REVOPS) db up

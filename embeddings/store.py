@@ -77,18 +77,20 @@ def pending_texts(cur, inputs_relation: str) -> list[PendingText]:
         from {inputs_relation} as i
         left join {SCHEMA}.dense_vectors as v
             on v.text_id = i.text_id and v.content_hash = i.content_hash
-        where v.text_id is null
+        where v.text_id is null and i.content != ''
         order by i.text_id""")
     return [PendingText(*row) for row in cur.fetchall()]
 
 
 def delete_orphans(cur, inputs_relation: str) -> int:
-    """Drop vectors of texts that no longer exist upstream."""
+    """Drop vectors of texts that no longer exist upstream or became empty."""
     deleted = 0
     for table in ("dense_vectors", "sparse_vectors", "colbert_vectors"):
         cur.execute(f"""
             delete from {SCHEMA}.{table} as v
-            where not exists (select 1 from {inputs_relation} as i where i.text_id = v.text_id)""")
+            where not exists (
+                select 1 from {inputs_relation} as i where i.text_id = v.text_id and i.content != ''
+            )""")
         deleted += cur.rowcount
     return deleted
 
@@ -115,6 +117,8 @@ def _copy_upsert(cur, table: str, columns: list[str], rows: list[tuple], key: st
     buffer.seek(0)
     cur.copy_expert(f"copy _load_{table} ({', '.join(columns)}) from stdin", buffer)
     updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != key)
+    if table == "dense_vectors":  # embedded_at tells when the text was last (re)embedded
+        updates += ", embedded_at = now()"
     cur.execute(f"""
         insert into {SCHEMA}.{table} ({', '.join(columns)})
         select {', '.join(columns)} from _load_{table}

@@ -81,6 +81,18 @@ def cmd_dbt(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_lint(args: argparse.Namespace) -> int:
+    """sqlfluff with the dbt templater: compiling reads the landed columns, so it needs the built warehouse."""
+    import subprocess
+    from pathlib import Path
+
+    from revops.dbt import dbt_env
+
+    sqlfluff = Path(sys.executable).with_name("sqlfluff")
+    return subprocess.run([str(sqlfluff), "lint", *(args.paths or ["dbt_project/models"])],
+                          cwd=settings.PROJECT_ROOT, env={**os.environ, **dbt_env()}).returncode
+
+
 def cmd_embed(args: argparse.Namespace) -> int:
     from embeddings.run import embed_changed
 
@@ -229,6 +241,10 @@ def build_parser() -> argparse.ArgumentParser:
     dbt = sub.add_parser("dbt", help="run dbt against the warehouse, e.g. `revops dbt build -s pod`")
     dbt.add_argument("dbt_args", nargs=argparse.REMAINDER)
     dbt.set_defaults(func=cmd_dbt)
+
+    lint = sub.add_parser("lint", help="sqlfluff on the dbt models (needs the warehouse built by a run)")
+    lint.add_argument("paths", nargs="*")
+    lint.set_defaults(func=cmd_lint)
 
     emb = sub.add_parser("embed", help="embed search inputs whose text changed")
     emb.set_defaults(func=cmd_embed)

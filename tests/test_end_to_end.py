@@ -55,7 +55,7 @@ def test_one_decision_per_ace_opportunity(first_run):
 
 
 def test_embeddings_cover_every_search_input(first_run):
-    inputs = query(first_run, "select count(*) from search.search_inputs")[0][0]
+    inputs = query(first_run, "select count(*) from search.search_inputs where content != ''")[0][0]
     vectors, dims, models = query(
         first_run, "select count(*), count(distinct vector_dims(embedding)), min(model) from embeddings.dense_vectors"
     )[0]
@@ -77,3 +77,67 @@ def test_rerun_changes_nothing(first_run):
     assert '"embedded": 0' in result.stdout, "unchanged texts must not be re-embedded"
     assert raw_counts(first_run) == before
     assert query(first_run, "select ace_opportunity_id, decision, odoo_lead_id from pod.decisions order by 1") == decisions_before
+
+
+def changed_since(wh, relation: str, key: str, since) -> set[str]:
+    return {str(row[0]) for row in query(wh, f"select {key} from {relation} where row_changed_at > %s", (since,))}
+
+
+def test_incremental_run_moves_exactly_the_changed_rows(first_run):
+    """A handful of changed source rows travel alone through raw, core, search, embeddings and decisions."""
+    ace_ids = [row[0] for row in query(first_run, """
+        select ace_opportunity_id from pod.decisions
+        where partner_originated_outcome = 'pass' and decision != 'auto_reject'
+        order by ace_opportunity_id limit 2""")]
+    assert len(ace_ids) == 2, "the tiny demo needs two partner-originated opportunities not auto-rejected"
+    retitled, reowned = ace_ids
+    lead_id = query(first_run, "select min(lead_id) from core.odoo_opportunities where expected_revenue is not null")[0][0]
+    as_of = query(first_run, "select max(as_of_date) from pod.decisions")[0][0]
+    loads_before = {row[0] for row in query(first_run, "select load_id from raw._dlt_loads")}
+    started = query(first_run, "select now()")[0][0]
+
+    # changed in the sources the way the applications write them: new content and a later modification time
+    with_apn = settings.apn()
+    query(with_apn, """
+        update public.opportunity set partner_project_title = coalesce(partner_project_title, '') || ' (phase 2)',
+            last_modified_date = (select max(last_modified_date) from public.opportunity) + interval '1 minute'
+        where id = %s returning id""", (retitled,))
+    query(with_apn, """
+        update public.opportunity set opportunity_ownership = 'AWS Referral',
+            last_modified_date = (select max(last_modified_date) from public.opportunity) + interval '1 minute'
+        where id = %s returning id""", (reowned,))
+    query(settings.odoo(), """
+        update public.crm_lead set expected_revenue = expected_revenue + 1000,
+            write_date = (select max(write_date) from public.crm_lead) + interval '1 minute'
+        where id = %s returning id""", (lead_id,))
+
+    revops("--as-of", str(as_of), "run", "--no-report")
+
+    # raw: only the three rows were (re)loaded, in their own tables
+    moved = {}
+    for system, tables in CONTRACT.items():
+        for table in tables:
+            ids = query(first_run, f"select id from raw.{system}_{table} where not (_dlt_load_id = any(%s))",
+                        (list(loads_before),))
+            if ids:
+                moved[f"{system}_{table}"] = {str(row[0]) for row in ids}
+    assert moved == {"apn_opportunity": {retitled, reowned}, "odoo_crm_lead": {str(lead_id)}}
+
+    # core: the same rows and no others
+    assert changed_since(first_run, "core.ace_opportunities", "ace_opportunity_id", started) == {retitled, reowned}
+    assert changed_since(first_run, "core.odoo_opportunities", "lead_id", started) == {str(lead_id)}
+
+    # search: only the retitled opportunity's project text changed (ownership and revenue are not searched)
+    assert changed_since(first_run, "search.search_inputs", "text_id", started) == {f"ace:{retitled}:context"}
+    reembedded = {row[0] for row in query(
+        first_run, "select text_id from embeddings.dense_vectors where embedded_at > %s", (started,))}
+    assert reembedded == {f"ace:{retitled}:context"}
+
+    # decisions: the ownership flip fails the critical partner-originated rule; the history shows that change
+    decision, outcome = query(first_run, """
+        select decision, partner_originated_outcome from pod.decisions where ace_opportunity_id = %s""",
+        (reowned,))[0]
+    assert (decision, outcome) == ("auto_reject", "fail")
+    new_versions = {row[0] for row in query(
+        first_run, "select ace_opportunity_id from pod.decision_history where dbt_valid_from > %s", (started,))}
+    assert reowned in new_versions and new_versions <= {retitled, reowned}

@@ -1,3 +1,11 @@
+{{ config(
+    materialized='incremental',
+    unique_key='ace_opportunity_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns',
+    post_hook="{{ delete_rows_missing_from(ref('stg_apn__opportunities'), 'ace_opportunity_id') }}"
+) }}
+
 with
 
 opportunities as (
@@ -125,4 +133,4 @@ final as (
 
 )
 
-select * from final
+{{ select_changed_rows('final', 'ace_opportunity_id') }}

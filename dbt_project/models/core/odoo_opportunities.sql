@@ -1,3 +1,11 @@
+{{ config(
+    materialized='incremental',
+    unique_key='lead_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns',
+    post_hook="{{ delete_rows_missing_from(ref('stg_odoo__leads'), 'lead_id') }}"
+) }}
+
 with
 
 leads as (
@@ -132,4 +140,4 @@ final as (
 
 )
 
-select * from final
+{{ select_changed_rows('final', 'lead_id') }}

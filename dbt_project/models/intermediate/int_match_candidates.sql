@@ -33,11 +33,11 @@ neighbour_candidates as (
 ),
 
 {% if has_dense -%}
-dense_vectors as (
+    dense_vectors as (
 
-    select * from {{ dense_vectors }}
+        select * from {{ dense_vectors }}
 
-),
+    ),
 {%- else -%}
     dense_vectors as (
 
@@ -50,11 +50,11 @@ dense_vectors as (
 {%- endif %}
 
 {% if has_sparse -%}
-sparse_vectors as (
+    sparse_vectors as (
 
-    select * from {{ sparse_vectors }}
+        select * from {{ sparse_vectors }}
 
-),
+    ),
 {%- else -%}
     sparse_vectors as (
 

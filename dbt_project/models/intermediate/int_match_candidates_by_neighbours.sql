@@ -9,80 +9,82 @@
 
 {%- if relation_exists(dense_vectors) %}
 
-with
+    with
 
-dense_vectors as (
+    dense_vectors as (
 
-    select * from {{ dense_vectors }}
+        select * from {{ dense_vectors }}
 
-),
+    ),
 
-ace_vectors as (
+    ace_vectors as (
 
-    select
-        dense_vectors.record_id as ace_opportunity_id,
-        dense_vectors.text_kind,
-        dense_vectors.embedding
-    from dense_vectors
-    where dense_vectors.source_system = 'ace'
-
-),
-
-identity_neighbours as (
-
-    select
-        ace_vectors.ace_opportunity_id,
-        cast(neighbours.record_id as integer) as lead_id,
-        'similar_identity' as match_method,
-        neighbours.similarity,
-        neighbours.neighbour_rank
-    from ace_vectors
-    cross join lateral (
         select
-            odoo_vectors.record_id,
-            1 - (odoo_vectors.embedding <=> ace_vectors.embedding) as similarity,
-            row_number() over (order by odoo_vectors.embedding <=> ace_vectors.embedding) as neighbour_rank
-        from {{ dense_vectors }} as odoo_vectors
-        where odoo_vectors.source_system = 'odoo' and odoo_vectors.text_kind = 'identity'
-        order by odoo_vectors.embedding <=> ace_vectors.embedding
-        limit {{ neighbours }}
-    ) as neighbours
-    where ace_vectors.text_kind = 'identity'
+            dense_vectors.record_id as ace_opportunity_id,
+            dense_vectors.text_kind,
+            dense_vectors.embedding
+        from dense_vectors
+        where dense_vectors.source_system = 'ace'
 
-),
+    ),
 
-context_neighbours as (
+    identity_neighbours as (
 
-    select
-        ace_vectors.ace_opportunity_id,
-        cast(neighbours.record_id as integer) as lead_id,
-        'similar_context' as match_method,
-        neighbours.similarity,
-        neighbours.neighbour_rank
-    from ace_vectors
-    cross join lateral (
         select
-            odoo_vectors.record_id,
-            1 - (odoo_vectors.embedding <=> ace_vectors.embedding) as similarity,
-            row_number() over (order by odoo_vectors.embedding <=> ace_vectors.embedding) as neighbour_rank
-        from {{ dense_vectors }} as odoo_vectors
-        where odoo_vectors.source_system = 'odoo' and odoo_vectors.text_kind = 'context'
-        order by odoo_vectors.embedding <=> ace_vectors.embedding
-        limit {{ neighbours }}
-    ) as neighbours
-    where ace_vectors.text_kind = 'context'
+            ace_vectors.ace_opportunity_id,
+            cast(neighbours.record_id as integer) as lead_id,
+            'similar_identity' as match_method,
+            neighbours.similarity,
+            neighbours.neighbour_rank
+        from ace_vectors
+        cross join
+            lateral (
+                select
+                    odoo_vectors.record_id,
+                    1 - (odoo_vectors.embedding <=> ace_vectors.embedding) as similarity,
+                    row_number() over (order by odoo_vectors.embedding <=> ace_vectors.embedding) as neighbour_rank
+                from {{ dense_vectors }} as odoo_vectors
+                where odoo_vectors.source_system = 'odoo' and odoo_vectors.text_kind = 'identity'
+                order by odoo_vectors.embedding <=> ace_vectors.embedding
+                limit {{ neighbours }}
+            ) as neighbours
+        where ace_vectors.text_kind = 'identity'
 
-),
+    ),
 
-final as (
+    context_neighbours as (
 
-    select * from identity_neighbours
-    union all
-    select * from context_neighbours
+        select
+            ace_vectors.ace_opportunity_id,
+            cast(neighbours.record_id as integer) as lead_id,
+            'similar_context' as match_method,
+            neighbours.similarity,
+            neighbours.neighbour_rank
+        from ace_vectors
+        cross join
+            lateral (
+                select
+                    odoo_vectors.record_id,
+                    1 - (odoo_vectors.embedding <=> ace_vectors.embedding) as similarity,
+                    row_number() over (order by odoo_vectors.embedding <=> ace_vectors.embedding) as neighbour_rank
+                from {{ dense_vectors }} as odoo_vectors
+                where odoo_vectors.source_system = 'odoo' and odoo_vectors.text_kind = 'context'
+                order by odoo_vectors.embedding <=> ace_vectors.embedding
+                limit {{ neighbours }}
+            ) as neighbours
+        where ace_vectors.text_kind = 'context'
 
-)
+    ),
 
-select * from final
+    final as (
+
+        select * from identity_neighbours
+        union all
+        select * from context_neighbours
+
+    )
+
+    select * from final
 
 {%- else %}
 

@@ -14,11 +14,11 @@ candidates as (
 ),
 
 {% if relation_exists(scores_relation) -%}
-candidate_scores as (
+    candidate_scores as (
 
-    select * from {{ scores_relation }}
+        select * from {{ scores_relation }}
 
-),
+    ),
 {%- else -%}
     candidate_scores as (
 

@@ -1,3 +1,10 @@
+{{ config(
+    materialized='incremental',
+    unique_key='text_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns',
+    post_hook="{{ delete_search_inputs_of_missing_records() }}"
+) }}
 {%- set max_context_chars = 2000 -%}
 
 with
@@ -94,8 +101,7 @@ final as (
         cast(unioned.content as text) as content,  -- noqa: RF04
         cast(encode(sha256(convert_to(unioned.content, 'UTF8')), 'hex') as text) as content_hash
     from unioned
-    where unioned.content != ''
 
 )
 
-select * from final
+{{ select_changed_rows('final', 'text_id') }}
