@@ -71,19 +71,19 @@ def fit_from_truth(ridge: float = 1.0, folds: int = 5) -> tuple[fusion.Weights, 
         raise RuntimeError("no candidate pairs: run the flow (or `revops match`) first")
     features = fusion.feature_rows(candidates)
     labels = [int(truth.is_match(c["ace_opportunity_id"], c["odoo_lead_id"])) for c in candidates]
-    groups = [c["ace_opportunity_id"] for c in candidates]
-    weights = fusion.fit_weights(features, labels, family, ridge=ridge, groups=groups)
+    keys = fusion.pair_keys(candidates)
+    weights = fusion.fit_weights(features, labels, family, ridge=ridge, keys=keys)
     # out-of-fold confidences: each ACE opportunity scored by weights fitted without it
     fold_of = [zlib.crc32(c["ace_opportunity_id"].encode()) % folds for c in candidates]
     oof = [0.0] * len(candidates)
     for fold in range(folds):
         train = [i for i, f in enumerate(fold_of) if f != fold]
         fold_weights = fusion.fit_weights([features[i] for i in train], [labels[i] for i in train], family, ridge,
-                                          groups=[groups[i] for i in train])
-        test = [i for i, f in enumerate(fold_of) if f == fold]
-        scored = fold_weights.score_batch([features[i] for i in test], [groups[i] for i in test])
-        for i, contributions in zip(test, scored):
-            oof[i] = fusion.sigmoid(sum(contributions.values()))
+                                          keys=[keys[i] for i in train])
+        # scored with every pair present, as in production: the rivals of a held-out pair may sit in any fold
+        scored = fold_weights.score_batch(features, keys)
+        for i in (i for i, f in enumerate(fold_of) if f == fold):
+            oof[i] = fusion.sigmoid(sum(scored[i].values()))
     report = {
         "family": family,
         "pairs": len(labels),

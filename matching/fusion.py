@@ -39,7 +39,18 @@ TERMS: dict[str, str] = {
     "unaccepted_referral": "AWS referral the partner never accepted",
     "sparse_similarity": "BGE-M3 lexical similarity of identities",
     "colbert_score": "BGE-M3 ColBERT score of contexts",
+    "context_overlap": "project words the context texts share (rapidfuzz token set)",
     "created_close": "created within 30 days of each other",
+    "created_within_7": "created within 7 days of each other",
+    "created_within_90": "created within 90 days of each other",
+    "created_within_365": "created within a year of each other",
+    "ace_after_lead": "ACE registered 0-30 days after the lead",
+    "ace_before_lead": "ACE created 0-30 days before the lead",
+    "partner_after_lead": "partner referral registered 0-30 days after the lead",
+    "aws_referral_before_lead": "AWS referral received 0-25 days before the lead",
+    "close_within_7": "close dates within 7 days",
+    "close_within_25": "close dates within 25 days",
+    "close_within_60": "close dates within 60 days",
     "created_proximity": "creation dates close (exp(-days/90))",
     "close_date_proximity": "close dates close (exp(-days/60))",
     "owner_match": "ACE owner is the lead's salesperson",
@@ -69,6 +80,22 @@ def _num(value) -> float | None:
     return None if math.isnan(value) else value
 
 
+def _level(value: float | None, test) -> float | None:
+    return None if value is None else float(test(value))
+
+
+@dataclass(frozen=True)
+class PairKey:
+    """What the second stage needs besides a pair's terms: who competes with it, and the renewal link."""
+    ace_opportunity_id: str
+    odoo_lead_id: int
+    parent_ace_opportunity_id: str | None = None
+
+
+def pair_keys(candidates: list[dict]) -> list[PairKey]:
+    return [PairKey(c["ace_opportunity_id"], c["odoo_lead_id"], c.get("parent_ace_opportunity_id")) for c in candidates]
+
+
 def feature_rows(candidates: list[dict]) -> list[dict[str, float | None]]:
     """Term values per candidate pair, from the signal columns (same order). Relative terms (best_*) compare a
     pair with the other candidates of its ACE opportunity."""
@@ -95,6 +122,9 @@ def feature_rows(candidates: list[dict]) -> list[dict[str, float | None]]:
         close_gap = _num(row.get("close_date_gap_days"))
         owner = row.get("has_owner_match")
         title = _num(row.get("title_similarity"))
+        lag = _num(row.get("created_lag_days"))
+        close_lag = _num(row.get("close_date_lag_days"))
+        partner = row.get("is_partner_referral")
         has_key = bool(row.get("has_account_id_match") or row.get("has_domain_match"))
         rows.append({
             "account_id": _flag(row.get("has_account_id_match")) or 0.0,
@@ -116,6 +146,18 @@ def feature_rows(candidates: list[dict]) -> list[dict[str, float | None]]:
             "created_close": None if created_gap is None else float(created_gap <= 30),
             "created_proximity": None if created_gap is None else math.exp(-created_gap / 90.0),
             "close_date_proximity": None if close_gap is None else math.exp(-close_gap / 60.0),
+            "context_overlap": _num(row.get("context_overlap")),
+            # Splink-style comparison levels of the signed creation lag and of the close-date lag
+            "created_within_7": _level(lag, lambda d: abs(d) <= 7),
+            "created_within_90": _level(lag, lambda d: abs(d) <= 90),
+            "created_within_365": _level(lag, lambda d: abs(d) <= 365),
+            "ace_after_lead": _level(lag, lambda d: 0 <= d <= 30),
+            "ace_before_lead": _level(lag, lambda d: -30 <= d < 0),
+            "partner_after_lead": _level(lag, lambda d: partner is True and 0 <= d <= 30),
+            "aws_referral_before_lead": _level(lag, lambda d: partner is False and -25 <= d < 0),
+            "close_within_7": _level(close_lag, lambda d: abs(d) <= 7),
+            "close_within_25": _level(close_lag, lambda d: abs(d) <= 25),
+            "close_within_60": _level(close_lag, lambda d: abs(d) <= 60),
             "owner_match": None if owner is None else float(owner is True),
             "owner_mismatch": None if owner is None else float(owner is False),
         })
@@ -131,19 +173,24 @@ class Weights:
     # second stage: logit = intercept + scale * (first-stage logit) + margin * (lead over the best rival candidate)
     stage2: dict[str, float] | None = None
 
-    def score_batch(self, features: list[dict[str, float | None]], groups: list[str]) -> list[dict[str, float]]:
-        """Contributions of every pair; with a second stage, each first-stage term is scaled and a `competition`
-        term (how far this pair's first-stage logit leads the best other candidate of its ACE opportunity) added.
-        The sum of the contributions is still the logit of the confidence."""
+    def score_batch(self, features: list[dict[str, float | None]], keys: list[PairKey]) -> list[dict[str, float]]:
+        """Contributions of every pair. With a second stage, each first-stage term is scaled and three terms are
+        added from the first-stage logits of all pairs scored together: `competition` (how far the pair leads
+        the best other lead of its ACE opportunity), `lead_competition` (how far it leads the best other ACE
+        opportunity of its lead: one deal is registered about once) and `parent_lead` (the lead is the best
+        lead of the ACE opportunity this one renews). The sum of the contributions is the confidence's logit."""
         first = [self.contributions(f) for f in features]
         if not self.stage2:
             return first
-        margins = rival_margins([sum(c.values()) for c in first], groups)
-        scale, out = self.stage2["scale"], []
-        for contributions, margin in zip(first, margins):
+        stage2 = self.stage2
+        terms = second_stage_terms([sum(c.values()) for c in first], keys)
+        scale, out = stage2["scale"], []
+        for contributions, (margin, lead_margin, parent_lead) in zip(first, terms):
             scaled = {k: round(v * scale, 4) for k, v in contributions.items()}
-            scaled["prior"] = round(self.stage2["intercept"] + contributions["prior"] * scale, 4)
-            scaled["competition"] = round(self.stage2["margin"] * margin, 4)
+            scaled["prior"] = round(stage2["intercept"] + contributions["prior"] * scale, 4)
+            scaled["competition"] = round(stage2["margin"] * margin, 4)
+            scaled["lead_competition"] = round(stage2.get("lead_margin", 0.0) * lead_margin, 4)
+            scaled["parent_lead"] = round(stage2.get("parent_lead", 0.0) * parent_lead, 4)
             out.append(scaled)
         return out
 
@@ -178,6 +225,21 @@ def rival_margins(logits: list[float], groups: list[str]) -> list[float]:
         rival = second if logit >= first else first
         margins.append(max(-MARGIN_CAP, min(MARGIN_CAP, logit - rival)) if rival > -math.inf else MARGIN_CAP)
     return margins
+
+
+def second_stage_terms(logits: list[float], keys: list[PairKey]) -> list[tuple[float, float, float]]:
+    """(lead over the best rival lead, lead over the best rival ACE opportunity, is the parent's best lead)."""
+    margins = rival_margins(logits, [k.ace_opportunity_id for k in keys])
+    lead_margins = rival_margins(logits, [str(k.odoo_lead_id) for k in keys])
+    best: dict[str, tuple[float, int]] = {}
+    for logit, key in zip(logits, keys):
+        if key.ace_opportunity_id not in best or logit > best[key.ace_opportunity_id][0]:
+            best[key.ace_opportunity_id] = (logit, key.odoo_lead_id)
+    parent_lead = [
+        float(k.parent_ace_opportunity_id in best and best[k.parent_ace_opportunity_id][1] == k.odoo_lead_id)
+        for k in keys
+    ]
+    return list(zip(margins, lead_margins, parent_lead))
 
 
 def sigmoid(x: float) -> float:
@@ -265,20 +327,21 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, ridge: float = 1.0, iterations: i
 
 
 def fit_weights(features: list[dict[str, float | None]], labels: list[int], family: str, ridge: float = 1.0,
-                groups: list[str] | None = None) -> Weights:
-    """First stage: one weight per signal. With `groups` (the ACE opportunity of each pair), a second stage
-    recalibrates the first-stage logit together with its lead over the best rival candidate."""
+                keys: list[PairKey] | None = None) -> Weights:
+    """First stage: one weight per signal. With `keys`, a second stage recalibrates the first-stage logit
+    together with the competition terms of `second_stage_terms`."""
     terms = family_terms(family)
     x = design_matrix(features, terms)
     y = np.asarray(labels, dtype=np.float64)
     intercept, coefficients = fit_logistic(x, y, ridge=ridge)
     weights = Weights(family=family, prior=intercept, weights=dict(zip(terms, map(float, coefficients))),
                       meta={"pairs": int(len(y)), "positive_pairs": int(y.sum()), "ridge": ridge})
-    if groups is not None:
+    if keys is not None:
         logits = [sum(weights.contributions(f).values()) for f in features]
-        margins = rival_margins(logits, groups)
-        b0, (scale, margin) = fit_logistic(np.column_stack([logits, margins]), y, ridge=0.01)
-        weights.stage2 = {"intercept": b0, "scale": float(scale), "margin": float(margin)}
+        second = np.array(second_stage_terms(logits, keys), dtype=np.float64).reshape(len(logits), 3)
+        b0, (scale, margin, lead_margin, parent_lead) = fit_logistic(np.column_stack([logits, second]), y, ridge=0.01)
+        weights.stage2 = {"intercept": b0, "scale": float(scale), "margin": float(margin),
+                          "lead_margin": float(lead_margin), "parent_lead": float(parent_lead)}
     return weights
 
 

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rapidfuzz import fuzz
+from rapidfuzz.utils import default_process
+
 from matching import fusion
 from matching.names import best_name_similarity, title_similarity
 from revops import settings, warehouse
@@ -31,6 +34,7 @@ SIGNAL_COLUMNS = (
     "is_unaccepted_referral", "has_account_id_match", "has_domain_match",
     "has_typed_ace_id_match", "has_partner_crm_id_match", "has_owner_match", "identity_similarity",
     "context_similarity", "sparse_similarity", "created_gap_days", "close_date_gap_days",
+    "parent_ace_opportunity_id", "is_partner_referral", "created_lag_days", "close_date_lag_days",
 )
 
 
@@ -67,6 +71,17 @@ def add_name_similarity(candidates: list[dict]) -> None:
         row["title_similarity"] = title_similarity(row["ace_project_title"], row["odoo_lead_name"], [*key])
 
 
+def add_context_overlap(cur, candidates: list[dict], inputs_relation: str = "search.search_inputs") -> None:
+    """Words the two context texts share (rapidfuzz token-set ratio): a lexical signal for every model, where
+    a small dense model blurs the project words (workload, program) into the boilerplate around them."""
+    cur.execute(f"select text_id, content from {inputs_relation} where text_kind = 'context' and content != ''")
+    texts = {text_id: default_process(content) for text_id, content in cur.fetchall()}
+    for row in candidates:
+        ace = texts.get(f"ace:{row['ace_opportunity_id']}:context")
+        odoo = texts.get(f"odoo:{row['odoo_lead_id']}:context")
+        row["context_overlap"] = round(fuzz.token_set_ratio(ace, odoo) / 100, 4) if ace and odoo else None
+
+
 def colbert_score(query: np.ndarray, document: np.ndarray) -> float:
     """ColBERT late interaction as BGE-M3 computes it: mean over query tokens of the best dot product."""
     return float((query @ document.T).max(axis=1).mean())
@@ -92,6 +107,7 @@ def compute_signals(cur) -> tuple[list[dict], str]:
     candidates = read_candidates(cur)
     family = fusion.model_family(embedding_model(cur))
     add_name_similarity(candidates)
+    add_context_overlap(cur, candidates)
     if family == "bge-m3":
         add_colbert_scores(cur, candidates)
     else:
@@ -118,7 +134,7 @@ def write_scores(cur, candidates: list[dict], weights: fusion.Weights) -> None:
             primary key (ace_opportunity_id, odoo_lead_id)
         )""")
     buffer = io.StringIO()
-    scored = weights.score_batch(fusion.feature_rows(candidates), [c["ace_opportunity_id"] for c in candidates])
+    scored = weights.score_batch(fusion.feature_rows(candidates), fusion.pair_keys(candidates))
     for row, contributions in zip(candidates, scored):
         confidence = fusion.sigmoid(sum(contributions.values()))
         fields = [row["ace_opportunity_id"], row["odoo_lead_id"], row["name_similarity"], row["colbert_score"],

@@ -11,13 +11,18 @@ from prefect import flow, get_run_logger, task
 
 from orchestration import runlog
 
+def retries(default: int) -> int:
+    """A task's retries: its default, or REVOPS_TASK_RETRIES for every task (0 fails fast, e.g. while debugging)."""
+    return int(os.environ.get("REVOPS_TASK_RETRIES", default))
+
+
 # dbt selection of what the embedding step needs; everything else is built after it.
 BEFORE_EMBED = ["staging", "core", "+search_inputs"]
 # built by the match stage, between the embedding step and the marts (matching.run.CANDIDATE_MODELS)
 MATCH_CANDIDATES = ["int_ace_opportunities_matched_by_keys", "int_match_candidates_by_neighbours", "int_match_candidates"]
 
 
-@task(retries=3, retry_delay_seconds=[5, 30, 120], task_run_name="extract-{source}")
+@task(retries=retries(3), retry_delay_seconds=[5, 30, 120], task_run_name="extract-{source}")
 def extract_source(source: str, full_refresh: bool) -> dict:
     from extract.pipeline import run_extract
 
@@ -25,7 +30,7 @@ def extract_source(source: str, full_refresh: bool) -> dict:
     return {"source": source, "rows": result.rows, "seconds": round(result.seconds, 2)}
 
 
-@task(retries=1, retry_delay_seconds=10, task_run_name="dbt-{label}")
+@task(retries=retries(1), retry_delay_seconds=10, task_run_name="dbt-{label}")
 def dbt_build(label: str, selection: list[str], exclude: bool, full_refresh: bool) -> dict:
     from revops.dbt import run_dbt
 
@@ -47,7 +52,7 @@ def _embed_here() -> dict:
     return {"model": result.model, "dim": result.dim, "device": result.device, "embedded": result.embedded}
 
 
-@task(retries=2, retry_delay_seconds=[10, 60])
+@task(retries=retries(2), retry_delay_seconds=[10, 60])
 def embed() -> dict:
     """Embed here, or, when REVOPS_EMBED_DEPLOYMENT names a deployment of `embed_flow` (e.g. one served
     by a worker of a GPU work pool), run it there and wait: the SQL steps stay on this worker."""
@@ -62,7 +67,7 @@ def embed() -> dict:
     return flow_run.state.result()
 
 
-@task(retries=1, retry_delay_seconds=10)
+@task(retries=retries(1), retry_delay_seconds=10)
 def match() -> dict:
     """Candidate pairs (dbt: blocking + HNSW neighbours), the signals only Python computes, the fused confidence."""
     from matching.run import run_match
@@ -71,7 +76,7 @@ def match() -> dict:
     return {"pairs": result.pairs, "opportunities": result.opportunities, "model_family": result.model_family}
 
 
-@task(retries=1, retry_delay_seconds=10)
+@task(retries=retries(1), retry_delay_seconds=10)
 def evaluate_matches() -> dict:
     """Score the matches against ground truth when the sources carry it (the demo does); the overview
     page shows the result. Real sources have no truth: the stage says so and moves on."""
@@ -94,7 +99,7 @@ def embed_flow() -> dict:
     return _embed_here()
 
 
-@task(retries=1, retry_delay_seconds=10)
+@task(retries=retries(1), retry_delay_seconds=10)
 def build_report() -> str:
     from revops import report, settings
 

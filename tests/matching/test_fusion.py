@@ -48,6 +48,48 @@ def test_relative_terms_compare_candidates_of_one_opportunity():
     assert [r["single_key_candidate"] for r in rows] == [1.0, 0.0, 0.0]
 
 
+def test_date_levels_follow_the_signed_lag_and_the_ownership():
+    rows = fusion.feature_rows([
+        {"ace_opportunity_id": "O1", "odoo_lead_id": 1, "created_lag_days": 5.0, "is_partner_referral": True,
+         "close_date_lag_days": -20},
+        {"ace_opportunity_id": "O2", "odoo_lead_id": 1, "created_lag_days": -10.0, "is_partner_referral": False,
+         "close_date_lag_days": 61},
+        {"ace_opportunity_id": "O3", "odoo_lead_id": 1, "created_lag_days": None},
+    ])
+    first, second, missing = rows
+    assert (first["partner_after_lead"], first["aws_referral_before_lead"], first["created_within_7"]) == (1.0, 0.0, 1.0)
+    assert (second["partner_after_lead"], second["aws_referral_before_lead"], second["ace_before_lead"]) == (0.0, 1.0, 1.0)
+    assert (first["close_within_25"], second["close_within_60"]) == (1.0, 0.0)
+    assert missing["created_within_90"] is None and missing["close_within_7"] is None
+
+
+def test_second_stage_terms_see_rivals_across_opportunities_and_the_renewal_link():
+    keys = [
+        fusion.PairKey("O1", 10), fusion.PairKey("O1", 11),
+        fusion.PairKey("O2", 10),  # the same lead, wanted less by O2 than by O1
+        fusion.PairKey("O3", 11, parent_ace_opportunity_id="O1"), fusion.PairKey("O3", 10, parent_ace_opportunity_id="O1"),
+    ]
+    logits = [4.0, 1.0, 2.0, 0.5, 0.0]
+    terms = fusion.second_stage_terms(logits, keys)
+    assert [t[0] for t in terms] == [3.0, -3.0, fusion.MARGIN_CAP, 0.5, -0.5]  # against the opportunity's other leads
+    assert [t[1] for t in terms] == [2.0, 0.5, -2.0, -0.5, -4.0]  # against the lead's other opportunities
+    assert [t[2] for t in terms] == [0.0, 0.0, 0.0, 0.0, 1.0]  # O3's candidate 10 is O1's best lead
+
+
+def test_second_stage_contributions_still_sum_to_the_logit():
+    weights = fusion.Weights("minilm", prior=-2.0, weights={"domain": 3.0},
+                             stage2={"intercept": 0.1, "scale": 0.8, "margin": 0.3, "lead_margin": 0.2,
+                                     "parent_lead": 5.0})
+    keys = [fusion.PairKey("O1", 1), fusion.PairKey("O2", 1, parent_ace_opportunity_id="O1")]
+    scored = weights.score_batch([{"domain": 1.0}, {"domain": 0.0}], keys)
+    first_logits = [1.0, -2.0]
+    for contributions, (margin, lead_margin, parent), logit in zip(
+            scored, fusion.second_stage_terms(first_logits, keys), first_logits):
+        expected = 0.1 + 0.8 * logit + 0.3 * margin + 0.2 * lead_margin + 5.0 * parent
+        assert sum(contributions.values()) == pytest.approx(expected, abs=1e-3)
+    assert scored[1]["parent_lead"] == 5.0
+
+
 def test_irls_recovers_known_weights_and_is_calibrated():
     rng = np.random.default_rng(0)
     n = 20000

@@ -108,6 +108,8 @@ final as (
         -- ids
         pairs.ace_opportunity_id,
         pairs.lead_id as odoo_lead_id,
+        -- a renewal or expansion registered again names its first registration: usually the same Odoo deal
+        ace_opportunities.parent_ace_opportunity_id,
         -- strings
         pairs.candidate_sources,
         pairs.key_evidence,
@@ -126,6 +128,7 @@ final as (
         -- an AWS referral the partner never accepted (pending or rejected) is rarely worked in Odoo
         ace_opportunities.opportunity_ownership = 'AWS Referral'
         and coalesce(ace_opportunities.partner_acceptance_status, '') != 'Accepted' as is_unaccepted_referral,
+        ace_opportunities.opportunity_ownership = 'Partner Referral' as is_partner_referral,
         -- owner agreement: null when either side has no owner
         lower(ace_opportunities.owner_email) = lower(odoo_opportunities.salesperson_login) as has_owner_match,
         -- numerics: embeddings (cosine similarity; sparse = BGE-M3 lexical score of the identity texts)
@@ -137,7 +140,13 @@ final as (
             round(abs(extract(epoch from ace_opportunities.created_at - odoo_opportunities.created_at)) / 86400)
             as integer
         ) as created_gap_days,
-        abs(ace_opportunities.target_close_date - odoo_opportunities.expected_close_date) as close_date_gap_days
+        abs(ace_opportunities.target_close_date - odoo_opportunities.expected_close_date) as close_date_gap_days,
+        -- signed (ACE minus Odoo): AWS referrals arrive before the lead exists, partners register after
+        cast(
+            extract(epoch from ace_opportunities.created_at - odoo_opportunities.created_at) / 86400
+            as double precision
+        ) as created_lag_days,
+        ace_opportunities.target_close_date - odoo_opportunities.expected_close_date as close_date_lag_days
     from pairs
     inner join ace_opportunities
         on pairs.ace_opportunity_id = ace_opportunities.ace_opportunity_id

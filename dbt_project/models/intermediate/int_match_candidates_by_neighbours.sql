@@ -1,6 +1,6 @@
 {{ config(
     materialized='table',
-    pre_hook="set hnsw.ef_search = {{ var('match_hnsw_ef_search', 100) }}",
+    pre_hook="set hnsw.ef_search = {{ var('match_hnsw_ef_search') }}",
 ) }}
 {#- Top-k nearest Odoo leads of every ACE opportunity by identity text and by context text, through the partial
     HNSW indexes of embeddings.dense_vectors (one per source system and kind): never all pairs. -#}
