@@ -65,8 +65,11 @@ def _ensure_server_user() -> None:
         subprocess.run(["useradd", "--system", "--no-create-home", SERVER_USER], check=True)
 
 
-def _hand_to_server_user(path: Path) -> None:
-    """Let the server user own `path` and reach it (o+x on every parent folder, nothing more)."""
+def _hand_to_server_user(path: Path, recursive: bool = True) -> None:
+    """Let the server user own `path` and reach it (o+x on every parent folder, nothing more).
+
+    Only called while the server is stopped: a running server creates and deletes files under its
+    data directory (pg_internal.init, WAL segments) as we would walk it."""
     if os.geteuid() != 0:
         return
     user = pwd.getpwnam(SERVER_USER)
@@ -74,10 +77,15 @@ def _hand_to_server_user(path: Path) -> None:
         mode = parent.stat().st_mode
         if not mode & 0o001:
             os.chmod(parent, mode | 0o001)
-    for folder, _, files in os.walk(path):
-        os.chown(folder, user.pw_uid, user.pw_gid)
-        for name in files:
-            os.chown(os.path.join(folder, name), user.pw_uid, user.pw_gid)
+    os.chown(path, user.pw_uid, user.pw_gid)
+    if not recursive:
+        return
+    for folder, subfolders, files in os.walk(path):
+        for name in subfolders + files:
+            try:
+                os.chown(os.path.join(folder, name), user.pw_uid, user.pw_gid, follow_symlinks=False)
+            except FileNotFoundError:
+                pass  # removed since the walk listed it
 
 
 def _pg_ctl(*args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -103,15 +111,18 @@ def up() -> str:
         if data_dir().exists():
             shutil.rmtree(data_dir())  # a half-written cluster from a crashed initdb
         data_dir().mkdir(parents=True)
-        _hand_to_server_user(home)
+        _hand_to_server_user(home, recursive=False)
+        _hand_to_server_user(data_dir())
         subprocess.run(
             [*_as_server_user(), str(bin_dir() / "initdb"), "-D", str(data_dir()), "-U", "postgres",
              "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8"],
             capture_output=True, text=True, check=True,
         )
         log.info("initialised embedded PostgreSQL in %s", data_dir())
-    _hand_to_server_user(home)
     if not is_running():
+        # the server writes its log in `home`; its data folder may have been restored or copied as root
+        _hand_to_server_user(home, recursive=False)
+        _hand_to_server_user(data_dir())
         options = f"-h 127.0.0.1 -p {settings.embedded_port()} -k {data_dir()}"
         result = _pg_ctl("start", "-w", "-t", "60", "-l", str(_log_file()), "-o", options, check=False)
         if result.returncode != 0:

@@ -1,8 +1,8 @@
-"""Scale 1.0 reaches production volumes (SPEC "Sources") within ±5% and in under 3 minutes."""
+"""Scale 1.0 reaches production volumes (SPEC "Sources") within ±5%.
+
+Its speed (under 3 minutes) is shown by `python -m revops.demo.benchmark`, not asserted here."""
 
 from __future__ import annotations
-
-import time
 
 import psycopg2
 import pytest
@@ -34,10 +34,8 @@ def _one(parts: ConnectionParts, sql: str) -> int:
 @pytest.mark.slow
 def test_scale_one_volumes(server: ConnectionParts) -> None:
     odoo, apn = server.with_database("odoo_test_gen_full"), server.with_database("apn_test_gen_full")
-    started = time.monotonic()
     try:
         create_demo_sources(odoo, apn, scale=1.0, seed=42)
-        elapsed = time.monotonic() - started
         parts = {"odoo": odoo, "apn": apn}
         off = {}
         for name, (system, sql, target) in TARGETS.items():
@@ -47,7 +45,6 @@ def test_scale_one_volumes(server: ConnectionParts) -> None:
         assert off == {}
         assert _one(odoo, "select count(*) from c_aws_accounts") >= 65
         assert _one(odoo, "select count(*) from c_aws_accounts where payer_account_id is not null") > 0
-        assert elapsed < 180, f"scale 1.0 took {elapsed:.0f} s"
     finally:  # a full-size demo is ~1.5 GB: do not leave it behind
         drop_database(odoo)
         drop_database(apn)
