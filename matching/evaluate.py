@@ -1,6 +1,9 @@
 """Quality of the matches against the demo's ground truth (APN database, schema `truth`), and the weight fit.
 
-Top-1 decision per ACE opportunity: its rank-1 candidate when that candidate's band is `match`, else "no match".
+Top-1 decision per ACE opportunity: its rank-1 candidate is the proposed lead unless its band is `no_match`
+(the `review` band proposes a lead for a person to confirm); "no match" is right when an opportunity without a
+lead gets no proposal. The auto-match figures count only the `match` band (what is accepted without review).
+Band thresholds come from the POD rules (rules/pod.yml, rule match_confidence), as in pod.matches.
 Written to ops.match_eval (one row per evaluation), ops.match_eval_thresholds (precision-recall table) and
 ops.match_eval_errors (the worst errors with their signals) for the report.
 """
@@ -102,13 +105,17 @@ def _top1_metrics(candidates: list[dict], confidences: list[float], truth: Truth
         ace = row["ace_opportunity_id"]
         if ace not in best or confidence > best[ace][0]:
             best[ace] = (confidence, row["odoo_lead_id"])
-    threshold = settings_threshold() if threshold is None else threshold
+    threshold = band_thresholds()["review"] if threshold is None else threshold
     top1 = {ace: lead for ace, (confidence, lead) in best.items() if confidence >= threshold}
     return _metrics(top1, truth)
 
 
-def settings_threshold() -> float:
-    return 0.85
+def band_thresholds() -> dict[str, float]:
+    """The match / review band thresholds of the active rule set (tenant from REVOPS_TENANT)."""
+    from revops import rules
+
+    match = rules.load().config["rules"]["match_confidence"]
+    return {"pass": float(match["pass_threshold"]), "review": float(match["review_threshold"])}
 
 
 def _metrics(top1: dict[str, int], truth: Truth) -> dict:
@@ -139,9 +146,10 @@ class Evaluation:
     eval_id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
 
-def evaluate(pass_threshold: float = 0.85, worst: int = 20) -> Evaluation:
+def evaluate(worst: int = 20) -> Evaluation:
     """Compare pod.matches with the truth."""
     truth = load_truth()
+    bands = band_thresholds()
     with warehouse.connect() as conn, conn.cursor() as cur:
         cur.execute(f"select ace_opportunity_id, odoo_lead_id, rank, model_family, {', '.join(ERROR_COLUMNS)} "
                     "from pod.matches order by ace_opportunity_id, rank")
@@ -150,14 +158,19 @@ def evaluate(pass_threshold: float = 0.85, worst: int = 20) -> Evaluation:
     for row in rows:
         row["confidence"] = float(row["confidence"])
     top = {r["ace_opportunity_id"]: r for r in rows if r["rank"] == 1}
-    metrics = _metrics({a: r["odoo_lead_id"] for a, r in top.items() if r["band"] == "match"}, truth)
+    metrics = _metrics({a: r["odoo_lead_id"] for a, r in top.items() if r["band"] != "no_match"}, truth)
+    auto = _metrics({a: r["odoo_lead_id"] for a, r in top.items() if r["band"] == "match"}, truth)
+    metrics.update({f"auto_match_{k}": auto[k] for k in ("predicted", "true_positive", "precision", "recall", "f1")})
     metrics["model_family"] = rows[0]["model_family"] if rows else None
-    metrics["pass_threshold"] = pass_threshold
+    metrics["pass_threshold"] = bands["pass"]
+    metrics["review_threshold"] = bands["review"]
     metrics["opportunities_with_candidates"] = len(top)
+    candidates_of: dict[str, set[int]] = {}
+    for row in rows:
+        candidates_of.setdefault(row["ace_opportunity_id"], set()).add(row["odoo_lead_id"])
     metrics["truth_lead_in_candidates"] = round(
-        sum(1 for ace in truth.matches if any(truth.is_match(ace, r["odoo_lead_id"]) for r in rows
-                                              if r["ace_opportunity_id"] == ace)) / max(1, len(truth.matches)), 4
-    ) if len(rows) < 200_000 else None
+        sum(1 for ace, leads in truth.matches.items() if leads & candidates_of.get(ace, set()))
+        / max(1, len(truth.matches)), 4)
     thresholds = []
     for threshold in THRESHOLDS:
         m = _metrics({a: r["odoo_lead_id"] for a, r in top.items() if r["confidence"] >= threshold}, truth)
@@ -168,14 +181,14 @@ def evaluate(pass_threshold: float = 0.85, worst: int = 20) -> Evaluation:
     errors = []
     for ace, row in top.items():
         right = truth.is_match(ace, row["odoo_lead_id"])
-        if row["band"] == "match" and not right:
+        if row["band"] != "no_match" and not right:
             kind = "wrong_lead" if ace in truth.matches else "false_match"
-        elif row["band"] != "match" and ace in truth.matches:
+        elif row["band"] == "no_match" and ace in truth.matches:
             kind = "missed"
         else:
             continue
-        # how bad: confidence of a wrong match, or how far below the pass threshold a missed one fell
-        severity = row["confidence"] if kind != "missed" else pass_threshold - row["confidence"]
+        # how bad: confidence of a wrong proposal, or how far below the review threshold a missed one fell
+        severity = row["confidence"] if kind != "missed" else bands["review"] - row["confidence"]
         errors.append({"ace_opportunity_id": ace, "error": kind, "severity": round(severity, 4),
                        "predicted_lead_id": row["odoo_lead_id"],
                        "true_lead_ids": sorted(truth.matches.get(ace, ())), **{c: row[c] for c in ERROR_COLUMNS}})
@@ -195,6 +208,10 @@ def write_evaluation(evaluation: Evaluation) -> None:
             pass_threshold numeric, opportunities_with_candidates int, predicted int, true_positive int, actual int,
             precision numeric, recall numeric, f1 numeric, no_match_opportunities int, no_match_accuracy numeric,
             truth_lead_in_candidates numeric, calibration jsonb)""")
+        # columns added after the first release: older warehouses get them on their next evaluation
+        cur.execute("""alter table ops.match_eval add column if not exists review_threshold numeric,
+            add column if not exists auto_match_predicted int, add column if not exists auto_match_precision numeric,
+            add column if not exists auto_match_recall numeric, add column if not exists auto_match_f1 numeric""")
         cur.execute("""create table if not exists ops.match_eval_thresholds (
             eval_id uuid not null references ops.match_eval (eval_id) on delete cascade, threshold numeric not null,
             predicted int, precision numeric, recall numeric, f1 numeric, no_match_accuracy numeric,
@@ -207,11 +224,14 @@ def write_evaluation(evaluation: Evaluation) -> None:
         cur.execute(
             """insert into ops.match_eval (eval_id, model_family, pass_threshold, opportunities_with_candidates,
                predicted, true_positive, actual, precision, recall, f1, no_match_opportunities, no_match_accuracy,
-               truth_lead_in_candidates, calibration) values (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)""",
+               truth_lead_in_candidates, calibration, review_threshold, auto_match_predicted, auto_match_precision,
+               auto_match_recall, auto_match_f1)
+               values (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)""",
             (evaluation.eval_id, m["model_family"], m["pass_threshold"], m["opportunities_with_candidates"],
              m["predicted"], m["true_positive"], m["actual"], m["precision"], m["recall"], m["f1"],
              m["no_match_opportunities"], m["no_match_accuracy"], m["truth_lead_in_candidates"],
-             json.dumps(evaluation.calibration)))
+             json.dumps(evaluation.calibration), m["review_threshold"], m["auto_match_predicted"],
+             m["auto_match_precision"], m["auto_match_recall"], m["auto_match_f1"]))
         for t in evaluation.thresholds:
             cur.execute("insert into ops.match_eval_thresholds values (%s,%s,%s,%s,%s,%s,%s)",
                         (evaluation.eval_id, t["threshold"], t["predicted"], t["precision"], t["recall"], t["f1"],
@@ -227,9 +247,13 @@ def write_evaluation(evaluation: Evaluation) -> None:
 def format_evaluation(evaluation: Evaluation) -> str:
     m = evaluation.metrics
     lines = [
-        f"model family {m['model_family']}, pass threshold {m['pass_threshold']}",
-        f"top-1 match: precision {m['precision']:.4f}  recall {m['recall']:.4f}  F1 {m['f1']:.4f}  "
-        f"({m['true_positive']} right of {m['predicted']} predicted, {m['actual']} opportunities with a lead)",
+        f"model family {m['model_family']}; bands: match >= {m['pass_threshold']}, review >= {m['review_threshold']}",
+        f"top-1 proposed lead (match or review band): precision {m['precision']:.4f}  recall {m['recall']:.4f}  "
+        f"F1 {m['f1']:.4f}  ({m['true_positive']} right of {m['predicted']} proposed, "
+        f"{m['actual']} opportunities with a lead)",
+        f"auto-match (match band only):              precision {m['auto_match_precision']:.4f}  "
+        f"recall {m['auto_match_recall']:.4f}  F1 {m['auto_match_f1']:.4f}  "
+        f"({m['auto_match_true_positive']} right of {m['auto_match_predicted']})",
         f"no match: accuracy {m['no_match_accuracy']}  ({m['no_match_opportunities']} opportunities without a lead)",
         f"true lead among the kept candidates: {m['truth_lead_in_candidates']}",
         "",

@@ -2,6 +2,11 @@
 {%- set match_eval_exists = execute and adapter.get_relation(
     database=match_eval.database, schema=match_eval.schema, identifier=match_eval.identifier
 ) is not none %}
+{#- columns added after the first release: a warehouse evaluated by an older version reads them as null #}
+{%- set added_columns = ['review_threshold', 'auto_match_predicted', 'auto_match_precision',
+    'auto_match_recall', 'auto_match_f1'] -%}
+{%- set present_columns = (adapter.get_columns_in_relation(match_eval) | map(attribute='name') | list)
+    if match_eval_exists else [] %}
 -- Matching accuracy per `revops eval` run (ops.match_eval); empty until the first evaluation writes the table
 with
 
@@ -23,6 +28,9 @@ with
             match_eval.f1 as match_f1,
             match_eval.no_match_opportunities,
             match_eval.no_match_accuracy,
+            {% for column in added_columns %}
+                {{ 'match_eval.' ~ column if column in present_columns else 'null as ' ~ column }},
+            {% endfor %}
             match_eval.truth_lead_in_candidates
         from {{ match_eval }} as match_eval
 
@@ -47,7 +55,12 @@ with
             cast(null as numeric) as match_f1,
             cast(null as integer) as no_match_opportunities,
             cast(null as numeric) as no_match_accuracy,
-            cast(null as numeric) as truth_lead_in_candidates
+            cast(null as numeric) as truth_lead_in_candidates,
+            cast(null as numeric) as review_threshold,
+            cast(null as integer) as auto_match_predicted,
+            cast(null as numeric) as auto_match_precision,
+            cast(null as numeric) as auto_match_recall,
+            cast(null as numeric) as auto_match_f1
         where false
 
     ),
@@ -71,6 +84,11 @@ final as (
         cast(evaluations.no_match_opportunities as integer) as no_match_opportunities,
         cast(evaluations.no_match_accuracy as numeric) as no_match_accuracy,
         cast(evaluations.truth_lead_in_candidates as numeric) as truth_lead_in_candidates,
+        cast(evaluations.review_threshold as numeric) as review_threshold,
+        cast(evaluations.auto_match_predicted as integer) as auto_match_predicted,
+        cast(evaluations.auto_match_precision as numeric) as auto_match_precision,
+        cast(evaluations.auto_match_recall as numeric) as auto_match_recall,
+        cast(evaluations.auto_match_f1 as numeric) as auto_match_f1,
         cast(row_number() over (order by evaluations.evaluated_at desc) as integer) as eval_recency
     from evaluations
 

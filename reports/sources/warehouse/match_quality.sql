@@ -12,6 +12,11 @@ select
     match_f1,
     no_match_accuracy,
     truth_lead_in_candidates,
+    review_threshold,
+    auto_match_predicted,
+    auto_match_precision,
+    auto_match_recall,
+    auto_match_f1,
     eval_recency
 from monitoring.match_quality
 order by evaluated_at desc
