@@ -11,6 +11,7 @@ from prefect import flow, get_run_logger, task
 
 from orchestration import runlog
 
+
 def retries(default: int) -> int:
     """A task's retries: its default, or REVOPS_TASK_RETRIES for every task (0 fails fast, e.g. while debugging)."""
     return int(os.environ.get("REVOPS_TASK_RETRIES", default))

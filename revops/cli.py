@@ -145,7 +145,7 @@ def cmd_fit_weights(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from matching.evaluate import evaluate, format_evaluation, write_evaluation
 
-    evaluation = evaluate(pass_threshold=args.threshold)
+    evaluation = evaluate()
     print(format_evaluation(evaluation))
     if not args.no_write:
         write_evaluation(evaluation)
@@ -191,7 +191,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.embed_only:
         embed_flow.serve(name=args.name)
         return 0
-    revops_flow.serve(name=args.name, cron=args.cron, timezone=args.timezone, parameters={"full_refresh": False})
+    from prefect.schedules import Cron
+
+    revops_flow.serve(name=args.name, schedule=Cron(args.cron, timezone=args.timezone),
+                      parameters={"full_refresh": False})
     return 0
 
 
@@ -266,7 +269,6 @@ def build_parser() -> argparse.ArgumentParser:
     fit.set_defaults(func=cmd_fit_weights)
 
     ev = sub.add_parser("eval", help="match quality against the truth: P/R/F1, no-match accuracy, worst errors")
-    ev.add_argument("--threshold", type=float, default=0.85, help="the pass threshold pod.matches used")
     ev.add_argument("--no-write", action="store_true", help="print only, do not write ops.match_eval*")
     ev.set_defaults(func=cmd_eval)
 
