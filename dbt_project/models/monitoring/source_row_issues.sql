@@ -1,8 +1,8 @@
 {#- Malformed-looking source rows, one row per row and check, each with a sentence a data steward can act on.
     Reads staging/core only: the raw rows stay as landed and the pipeline keeps using them as described. -#}
 {%- set as_of_date = pod_as_of_date() -%}
-{#- search.search_inputs keeps the first max_context_chars (2000) characters of a description for matching -#}
-{%- set matched_description_chars = 2000 -%}
+{#- search.search_inputs keeps this many characters of a description for matching -#}
+{%- set matched_description_chars = var('search_max_description_chars') -%}
 {%- set matched_description_chars_text = '{:,}'.format(matched_description_chars) -%}
 {%- set plausible_years_ahead = 5 -%}
 

@@ -5,7 +5,7 @@
     on_schema_change='append_new_columns',
     post_hook="{{ delete_search_inputs_of_missing_records() }}"
 ) }}
-{%- set max_context_chars = 2000 -%}
+{%- set max_context_chars = var('search_max_description_chars') -%}
 
 with
 
