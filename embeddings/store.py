@@ -180,3 +180,15 @@ def ensure_indexes(cur) -> None:
             where source_system = '{source_system}' and text_kind = '{kind}'""")
     cur.execute(f"create index if not exists dense_vectors_kind on {SCHEMA}.dense_vectors (text_kind, source_system)")
     cur.execute(f"analyze {SCHEMA}.dense_vectors")
+
+
+def remote_summary(cur, since) -> dict:
+    """What an embedding run on another worker did, read back from the shared warehouse: the model, its
+    dimension and how many texts it (re)embedded since `since`."""
+    cur.execute(f"select to_regclass('{SCHEMA}.dense_vectors') is not null")
+    if not cur.fetchone()[0]:
+        return {"model": None, "dim": None, "embedded": 0}
+    cur.execute(f"select model, dim from {SCHEMA}.model")
+    model, dim = cur.fetchone() or (None, None)
+    cur.execute(f"select count(*) from {SCHEMA}.dense_vectors where embedded_at >= %s", (since,))
+    return {"model": model, "dim": dim, "embedded": cur.fetchone()[0]}

@@ -62,10 +62,16 @@ def embed() -> dict:
         return _embed_here()
     from prefect.deployments import run_deployment
 
+    from embeddings.store import remote_summary
+    from revops import warehouse
+
     flow_run = run_deployment(name=deployment, timeout=int(os.environ.get("REVOPS_EMBED_TIMEOUT_S", "3600")))
     if not flow_run.state.is_completed():
         raise RuntimeError(f"embedding deployment {deployment} ended {flow_run.state.name}: {flow_run.state.message}")
-    return flow_run.state.result()
+    # the other worker's return value lives in its own result storage; the warehouse both share tells the same
+    with warehouse.connect() as conn, conn.cursor() as cur:
+        summary = remote_summary(cur, since=flow_run.start_time or flow_run.expected_start_time)
+    return {**summary, "device": f"deployment {deployment}"}
 
 
 @task(retries=retries(1), retry_delay_seconds=10)
