@@ -69,7 +69,10 @@ def pipeline(source_name: str) -> dlt.Pipeline:
 
 
 def run_extract(source_name: str, full_refresh: bool = False) -> ExtractResult:
-    """Land one source system into `raw`; incremental unless `full_refresh` (drop and reload its tables)."""
+    """Land one source system into `raw`; incremental unless `full_refresh` (empty and reload its tables).
+
+    A full refresh truncates rather than drops: the staging views dbt built on the raw tables depend on
+    them, and PostgreSQL refuses to drop a table a view reads."""
     make_source, source_parts = SOURCES[source_name]
     engine = _source_engine(source_parts())
     started = time.monotonic()
@@ -78,7 +81,7 @@ def run_extract(source_name: str, full_refresh: bool = False) -> ExtractResult:
         # state so dlt restores it from the destination (a recreated or switched warehouse reloads;
         # a crashed run's half-done package is simply extracted again).
         p = pipeline(source_name).drop()
-        p.run(make_source(engine), refresh="drop_sources" if full_refresh else None)
+        p.run(make_source(engine), refresh="drop_data" if full_refresh else None)
         p.sync_schema()  # also create tables that are empty at the source, so dbt always finds them
         counts = p.last_trace.last_normalize_info.row_counts if p.last_trace.last_normalize_info else {}
     finally:

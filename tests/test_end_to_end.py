@@ -168,3 +168,21 @@ def test_a_failed_stage_stops_the_run_and_keeps_the_marts(first_run, monkeypatch
     stages = dict(query(first_run, "select stage, status from ops.pipeline_run_stages where run_id = %s", (run_id,)))
     assert stages == {"extract_odoo": "succeeded", "extract_apn": "failed"}
     assert query(first_run, "select count(*), max(decided_at) from pod.decisions")[0] == decisions_before
+
+
+def test_full_refresh_rebuilds_a_built_warehouse_and_repairs_the_failed_run(first_run):
+    """`--full-refresh` reloads every raw table under the staging views dbt built on them, and running again after
+    the failed run above is all the repair it needs."""
+    decisions_before = query(first_run, "select ace_opportunity_id, decision, odoo_lead_id from pod.decisions order by 1")
+    loads_before = {row[0] for row in query(first_run, "select load_id from raw._dlt_loads")}
+    revops("run", "--full-refresh", "--no-report")
+    test_every_raw_table_matches_its_source(first_run)
+    for system, tables in CONTRACT.items():
+        for table in tables:
+            stale = query(first_run, f"select count(*) from raw.{system}_{table} where _dlt_load_id = any(%s)",
+                          (list(loads_before),))[0][0]
+            assert stale == 0, f"raw.{system}_{table} kept rows of earlier loads"
+    assert query(first_run, "select ace_opportunity_id, decision, odoo_lead_id from pod.decisions order by 1") \
+        == decisions_before
+    assert query(first_run, "select status, full_refresh from ops.pipeline_runs order by started_at desc limit 1") \
+        == [("succeeded", True)]
