@@ -1,11 +1,13 @@
 """The project's copy of the contract DDL equals the shared contract, column by column.
 
-The shared contract lives beside the clone (../shared/sources) where the team works; a snapshot of it is kept in
-tests/demo/contract/ so a machine without that folder (a bare CI box) still checks the project's DDL, and where
-both exist the snapshot must equal the shared contract, so a contract change shows up as a failing test."""
+The shared contract lives beside the clone (../shared/sources) where the team works; there its schema is compared
+with the project's table by table, column by column, type by type. A bare CI box has no such folder, so the test
+also pins the project's DDL to the SHA-256 of the contract as last reconciled: an edit of the project's copy fails
+everywhere, and a change of the shared contract fails where it is present until it is reconciled."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import psycopg2
@@ -15,7 +17,11 @@ from revops.demo.copyio import SQL_DIR, drop_database, recreate_database
 from revops.settings import PROJECT_ROOT, ConnectionParts
 
 SHARED = PROJECT_ROOT.parent / "shared" / "sources"
-SNAPSHOT = Path(__file__).resolve().parent / "contract"
+# ../shared/sources/<system>.sql when it was last reconciled with revops/demo/sql/<system>.sql
+RECONCILED_SHA256 = {
+    "odoo": "16c6e497b8e18c29a85308b11d5859aeab5962be6b90854e3ed54593fd999bc7",
+    "apn": "9f95dfdd4c7d0f32c25fd9f34889a35001f635c4dbff644904f694e646398808",
+}
 COLUMNS = """
     select table_name, column_name, data_type, character_maximum_length, numeric_precision, numeric_scale,
            is_nullable
@@ -47,26 +53,22 @@ def _catalogue(server: ConnectionParts, database: str, ddl: Path) -> tuple[dict,
         drop_database(parts)
 
 
-def _contract(system: str) -> Path:
-    shared = SHARED / f"{system}.sql"
-    return shared if shared.is_file() else SNAPSHOT / f"{system}.sql"
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.mark.parametrize("system", ["odoo", "apn"])
 def test_project_ddl_equals_shared_contract(server: ConnectionParts, system: str) -> None:
-    contract = _contract(system)
-    ours, our_constraints = _catalogue(server, f"contract_test_project_{system}", SQL_DIR / f"{system}.sql")
-    theirs, their_constraints = _catalogue(server, f"contract_test_shared_{system}", contract)
-    assert sorted(ours) == sorted(theirs), contract
-    for table in sorted(theirs):
-        assert ours[table] == theirs[table], f"columns of {system}.{table} differ from {contract}"
-    assert our_constraints == their_constraints
-
-
-@pytest.mark.parametrize("system", ["odoo", "apn"])
-def test_snapshot_is_the_shared_contract(system: str) -> None:
+    ours = SQL_DIR / f"{system}.sql"
     shared = SHARED / f"{system}.sql"
-    if not shared.is_file():
-        pytest.skip(f"no shared contract at {SHARED}: the snapshot in {SNAPSHOT} stands in for it")
-    assert (SNAPSHOT / f"{system}.sql").read_text() == shared.read_text(), (
-        f"the shared contract {shared} changed: update {SNAPSHOT} and the project's DDL in {SQL_DIR}")
+    if shared.is_file():
+        mine, my_constraints = _catalogue(server, f"contract_test_project_{system}", ours)
+        theirs, their_constraints = _catalogue(server, f"contract_test_shared_{system}", shared)
+        assert sorted(mine) == sorted(theirs)
+        for table in sorted(theirs):
+            assert mine[table] == theirs[table], f"columns of {system}.{table} differ from the shared contract"
+        assert my_constraints == their_constraints
+        assert _sha256(shared) == RECONCILED_SHA256[system], (
+            f"{shared} changed since it was last reconciled: bring {ours} in line, then record its new SHA-256 here")
+    assert _sha256(ours) == RECONCILED_SHA256[system], (
+        f"{ours} is no longer the reconciled contract: the source contract in ../shared/sources decides the DDL")
