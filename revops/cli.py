@@ -12,8 +12,9 @@ from revops import settings
 
 
 def _prepare_environment() -> None:
-    """Keep every tool's state inside the project and every telemetry off."""
+    """Keep every tool's state inside the project and every telemetry off; every setting validated first."""
     settings.load_dotenv()
+    settings.validate()
     home = settings.home()
     os.environ.setdefault("PREFECT_HOME", str(home / "prefect"))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -32,12 +33,15 @@ def cmd_db(args: argparse.Namespace) -> int:
     from revops import warehouse
 
     if args.action == "up":
-        url = warehouse.up()
-        print(f"warehouse ready: {url}")
+        warehouse.up()
+        print(f"warehouse ready: {settings.warehouse().url()}")
+        if settings.uses_embedded_warehouse():
+            print(f"BI (read-only): {settings.reader().url()}   (`revops db url --show-password` prints it usable)")
     elif args.action == "down":
         print("stopped" if warehouse.down() else "not running")
     elif args.action == "url":
-        print(settings.warehouse_url())
+        parts = settings.warehouse() if args.role == "loader" else settings.reader()
+        print(parts.url(show_password=args.show_password))
     else:
         info = warehouse.status()
         print(json.dumps(info, indent=2))
@@ -65,6 +69,10 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 def cmd_extract(args: argparse.Namespace) -> int:
     from extract.pipeline import SOURCES, run_extract
 
+    from revops import warehouse
+
+    for name in [args.source] if args.source else list(SOURCES):
+        warehouse.check_source(name)
     for name in [args.source] if args.source else list(SOURCES):
         result = run_extract(name, full_refresh=args.full_refresh)
         print(f"{name}: {result.rows} rows in {result.seconds:.1f}s")
@@ -166,6 +174,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from revops import warehouse
 
     warehouse.up()
+    for name in ("odoo", "apn"):
+        warehouse.check_source(name)
     from orchestration.flow import revops_flow
 
     result = revops_flow(full_refresh=args.full_refresh, with_report=not args.no_report,
@@ -228,6 +238,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     db = sub.add_parser("db", help="the warehouse server (embedded PostgreSQL unless REVOPS_DATABASE_URL is set)")
     db.add_argument("action", choices=["up", "down", "status", "url"])
+    db.add_argument("--role", choices=["reader", "loader"], default="reader",
+                    help="url: the read-only BI role (default) or the pipeline's loader role")
+    db.add_argument("--show-password", action="store_true",
+                    help="url: print the real password instead of *** (e.g. psql \"$(revops db url --show-password)\")")
     db.set_defaults(func=cmd_db)
 
     demo = sub.add_parser("demo-data", help="(re)create the demo Odoo and APN source databases")
@@ -298,8 +312,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Redact(logging.Filter):
+    """Masks passwords in every log record (URLs, libpq DSNs, the embedded server's generated secrets)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = settings.redact(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
+
+
 def main(argv: list[str] | None = None) -> int:
-    _prepare_environment()
+    try:
+        _prepare_environment()
+    except settings.SettingsError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
     args = build_parser().parse_args(argv)
     if args.tenant:
         os.environ["REVOPS_TENANT"] = args.tenant
@@ -310,6 +339,8 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         datefmt="%H:%M:%S",
     )
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_Redact())
     try:
         return args.func(args)
     except KeyboardInterrupt:
@@ -317,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # the CLI's last line: one readable error, details with -v
         if args.verbose:
             raise
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {settings.redact(str(exc))}", file=sys.stderr)
         return 1
 
 

