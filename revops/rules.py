@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import math
 import hashlib
 import json
 import os
@@ -58,6 +59,8 @@ class Setting:
                 return f"must be a number (got {value!r})"
             if self.kind == "integer" and not isinstance(value, int):
                 return f"must be a whole number (got {value!r})"
+            if not math.isfinite(value):
+                return f"must be a finite number, not {value!r}: write a plain number such as 0.85"
             low = self.minimum
             if low is not None and (value <= low if self.exclusive_minimum else value < low):
                 return f"must be {'>' if self.exclusive_minimum else '>='} {low:g} (got {value!r})"
@@ -209,7 +212,8 @@ def _check_file(path: Path, data: dict, is_base: bool) -> list[str]:
         for name, value in rule.items():
             if name == "params" and known is None:
                 if not isinstance(value, dict) or not all(
-                        isinstance(v, (str, int, float, bool)) or v is None for v in value.values()):
+                        (isinstance(v, (str, int, float, bool)) and not (isinstance(v, float) and not math.isfinite(v)))
+                        or v is None for v in value.values()):
                     problems.append(f"{where}: {key}.params: must be a mapping of scalar settings (got {value!r})")
                 continue
             setting = allowed.get(name)
