@@ -74,6 +74,9 @@ def run_extract(source_name: str, full_refresh: bool = False) -> ExtractResult:
     A full refresh truncates rather than drops: the staging views dbt built on the raw tables depend on
     them, and PostgreSQL refuses to drop a table a view reads."""
     make_source, source_parts = SOURCES[source_name]
+    from revops.warehouse import check_source
+
+    check_source(source_name)  # one quick try (5 s): an outage names the source and its variable at once
     engine = _source_engine(source_parts())
     started = time.monotonic()
     try:

@@ -69,10 +69,6 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 def cmd_extract(args: argparse.Namespace) -> int:
     from extract.pipeline import SOURCES, run_extract
 
-    from revops import warehouse
-
-    for name in [args.source] if args.source else list(SOURCES):
-        warehouse.check_source(name)
     for name in [args.source] if args.source else list(SOURCES):
         result = run_extract(name, full_refresh=args.full_refresh)
         print(f"{name}: {result.rows} rows in {result.seconds:.1f}s")
@@ -174,8 +170,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     from revops import warehouse
 
     warehouse.up()
-    for name in ("odoo", "apn"):
-        warehouse.check_source(name)
     from orchestration.flow import revops_flow
 
     result = revops_flow(full_refresh=args.full_refresh, with_report=not args.no_report,
