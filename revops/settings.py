@@ -86,10 +86,19 @@ def secrets_file() -> Path:
     return home() / "secrets.json"
 
 
+_secrets_cache: dict[tuple, dict[str, str]] = {}
+
+
 def _read_secrets() -> dict[str, str]:
+    path = secrets_file()
     try:
-        return json.loads(secrets_file().read_text())
-    except (FileNotFoundError, ValueError):
+        info = path.stat()
+        key = (str(path), info.st_mtime_ns, info.st_size)
+        if key not in _secrets_cache:
+            _secrets_cache.clear()
+            _secrets_cache[key] = json.loads(path.read_text())
+        return dict(_secrets_cache[key])
+    except (OSError, ValueError):
         return {}
 
 

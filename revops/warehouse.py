@@ -303,7 +303,7 @@ def _hand_objects_to_loader(cur) -> None:
     for (schema,) in cur.fetchall():
         cur.execute(f'alter schema "{schema}" owner to "{loader}"')
     kinds = {"r": "table", "p": "table", "v": "view", "m": "materialized view", "S": "sequence"}
-    cur.execute("""select c.relkind, format('%%I.%%I', n.nspname, c.relname) from pg_class c
+    cur.execute("""select c.relkind, format('%I.%I', n.nspname, c.relname) from pg_class c
                    join pg_namespace n on n.oid = c.relnamespace
                    where c.relowner = 'postgres'::regrole and c.relkind in ('r', 'p', 'v', 'm', 'S')
                    and n.nspname !~ '^pg_' and n.nspname <> 'information_schema'

@@ -81,7 +81,7 @@ def test_bi_reader_reads_the_marts_and_nothing_else(demo_run):
     for (relation,) in hidden:
         assert _denied(reader, f"select 1 from {relation} limit 1"), relation
     for statement in ("insert into pod.decisions select * from pod.decisions limit 1",
-                      "update billing.findings set month_start = month_start",
+                      "update billing.findings set billing_month = billing_month",
                       "delete from core.customers", "truncate pod.matches",
                       "create table core.bi_scratch (x int)", "create schema bi_scratch",
                       "drop table core.customers"):
