@@ -75,7 +75,7 @@ def test_bi_reader_reads_the_marts_and_nothing_else(demo_run):
     for relation in ("core.customers", "billing.cost_vs_invoice_monthly", "pod.decisions", "pod.matches",
                      "monitoring.pipeline_runs", "monitoring.source_freshness"):
         assert query(reader, f"select count(*) from {relation}")[0][0] >= 0
-    hidden = query(loader, """select format('%%I.%%I', table_schema, table_name) from information_schema.tables
+    hidden = query(loader, """select format('%I.%I', table_schema, table_name) from information_schema.tables
                               where table_schema in ('raw', 'ops', 'embeddings', 'staging', 'intermediate', 'search')""")
     assert {name.split(".")[0] for (name,) in hidden} >= {"raw", "ops", "embeddings"}
     for (relation,) in hidden:
