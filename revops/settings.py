@@ -83,7 +83,8 @@ def redact(text: str) -> str:
 # --- the embedded server's generated passwords -----------------------------------------------------------
 
 def secrets_file() -> Path:
-    return home() / "secrets.json"
+    """The embedded server's generated passwords (REVOPS_SECRETS_FILE, default <REVOPS_HOME>/secrets.json)."""
+    return Path(os.environ.get("REVOPS_SECRETS_FILE") or home() / "secrets.json").resolve()
 
 
 _secrets_cache: dict[tuple, dict[str, str]] = {}
@@ -334,6 +335,7 @@ class Settings(BaseSettings):
     apn_database_url: Optional[str] = None
     revops_reader_database_url: Optional[str] = None
     revops_home: Optional[Path] = None
+    revops_secrets_file: Optional[Path] = None
     revops_pg_port: int = 54329
     revops_test_pg_port: int = 54339
     pgserver_postgres_version: Literal["16", "18"] = "18"

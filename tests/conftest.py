@@ -15,6 +15,8 @@ REPO = Path(__file__).resolve().parent.parent
 # Set before any project module reads settings: tests never touch the user's .revops or real sources.
 os.environ["REVOPS_HOME"] = str(REPO / ".revops" / "test")
 os.environ["REVOPS_PG_PORT"] = os.environ.get("REVOPS_TEST_PG_PORT", "54339")
+# the test server's generated passwords stay findable when a test points REVOPS_HOME elsewhere
+os.environ["REVOPS_SECRETS_FILE"] = str(REPO / ".revops" / "test" / "secrets.json")
 for variable in ("REVOPS_DATABASE_URL", "ODOO_DATABASE_URL", "APN_DATABASE_URL"):
     os.environ.pop(variable, None)
 os.environ.setdefault("REVOPS_EMBEDDING_MODEL", "minilm")

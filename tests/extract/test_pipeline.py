@@ -20,7 +20,7 @@ def sources(warehouse_server, monkeypatch, tmp_path):
     wh = recreate_database(base.with_database("extract_wh"))
     execute(odoo, (DDL / "odoo.sql").read_text())
     execute(apn, (DDL / "apn.sql").read_text())
-    url = "postgresql://postgres@127.0.0.1:{port}/{db}"
+    url = f"postgresql://{base.user}@127.0.0.1:{{port}}/{{db}}"  # the loader role: it owns the databases above
     monkeypatch.setenv("ODOO_DATABASE_URL", url.format(port=base.port, db=odoo.database))
     monkeypatch.setenv("APN_DATABASE_URL", url.format(port=base.port, db=apn.database))
     monkeypatch.setenv("REVOPS_DATABASE_URL", url.format(port=base.port, db=wh.database))
