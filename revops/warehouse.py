@@ -283,14 +283,17 @@ def ensure_access() -> None:
         _require_passwords()
     finally:
         conn.close()
-    conn = _connect_admin(warehouse_db)
-    try:
-        with conn.cursor() as cur:
-            cur.execute("create extension if not exists vector")  # not a trusted extension: the superuser's job
-            if warehouse_db in adopted:
-                _hand_objects_to_loader(cur)
-    finally:
-        conn.close()
+    # pgvector is not a trusted extension: only a superuser may create it. In template1 every database made
+    # later (by the loader too: test and scratch warehouses) has it already; the warehouse gets it directly.
+    for database in ("template1", warehouse_db):
+        conn = _connect_admin(database)
+        try:
+            with conn.cursor() as cur:
+                cur.execute("create extension if not exists vector")
+                if database == warehouse_db and warehouse_db in adopted:
+                    _hand_objects_to_loader(cur)
+        finally:
+            conn.close()
     with connect(settings.warehouse(), autocommit=True) as conn, conn.cursor() as cur:
         grant_reader(cur)
 
