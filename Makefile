@@ -31,7 +31,7 @@ demo: install
 	$(REVOPS) run
 	@echo
 	@echo "Report site:  cd reports && npm run preview   (then open the URL it prints)"
-	@echo "SQL access:   psql \"$$($(REVOPS) db url)\"   e.g. select * from pod.decisions limit 10;"
+	@echo "SQL access:   psql \"\$$($(REVOPS) db url --show-password)\"   (read-only role bi_reader) e.g. select * from pod.decisions limit 10;"
 
 # pytest includes the sqlfluff lint (tests/test_lint.py): the dbt templater needs a built warehouse.
 test: install browser

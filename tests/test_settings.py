@@ -92,3 +92,15 @@ def test_unreachable_source_is_named_quickly(monkeypatch):
     message = str(caught.value)
     assert "Odoo source" in message and "ODOO_DATABASE_URL" in message and "s3cr3tPW" not in message
     assert time.monotonic() - started < 10
+
+
+def test_status_of_an_unreachable_warehouse_masks_its_password():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "REVOPS_DATABASE_URL": f"postgresql://loader:s3cr3t%27PW@127.0.0.1:{port}/revops"}
+    result = subprocess.run([sys.executable, "-m", "revops.cli", "db", "status"], cwd=REPO, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and '"running": false' in result.stdout
+    assert "loader:***@127.0.0.1" in result.stdout
+    assert "s3cr3t" not in result.stdout + result.stderr
