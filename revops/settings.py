@@ -161,7 +161,8 @@ def reader_url() -> str:
     base = warehouse()
     if uses_embedded_warehouse():
         return _embedded_url(base.database, READER_ROLE)
-    return os.environ.get("REVOPS_READER_DATABASE_URL") or warehouse_url()
+    url = os.environ.get("REVOPS_READER_DATABASE_URL")
+    return check_url("REVOPS_READER_DATABASE_URL", url, warehouse=True) if url else warehouse_url()
 
 
 def uses_embedded_warehouse() -> bool:

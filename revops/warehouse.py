@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Iterator
 
 import psycopg2
+import psycopg2.errors
 
 from revops import settings
 
@@ -259,12 +260,14 @@ def ensure_access() -> None:
     conn = _connect_admin()
     try:
         with conn.cursor() as cur:
+            first_time = False
             cur.execute("set password_encryption = 'scram-sha-256'")
             cur.execute("alter role postgres password %s", (passwords[settings.SUPERUSER],))
             for role, options in ((settings.LOADER_ROLE, "login createdb nosuperuser nocreaterole noreplication"),
                                   (settings.READER_ROLE, "login nocreatedb nosuperuser nocreaterole noreplication")):
                 cur.execute("select 1 from pg_roles where rolname = %s", (role,))
                 verb = "alter" if cur.fetchone() else "create"
+                first_time = first_time or verb == "create"
                 cur.execute(f'{verb} role "{role}" with {options} password %s', (passwords[role],))
             cur.execute("select datdba::regrole::text from pg_database where datname = %s", (warehouse_db,))
             row = cur.fetchone()
@@ -285,11 +288,15 @@ def ensure_access() -> None:
         conn.close()
     # pgvector is not a trusted extension: only a superuser may create it. In template1 every database made
     # later (by the loader too: test and scratch warehouses) has it already; the warehouse gets it directly.
-    for database in ("template1", warehouse_db):
+    # template1 only when the roles are new: while anyone is connected to it, CREATE DATABASE fails.
+    for database in (("template1",) if first_time else ()) + (warehouse_db,):
         conn = _connect_admin(database)
         try:
             with conn.cursor() as cur:
-                cur.execute("create extension if not exists vector")
+                try:
+                    cur.execute("create extension if not exists vector")
+                except (psycopg2.errors.UniqueViolation, psycopg2.errors.DuplicateObject):
+                    pass  # a concurrent `db up` created it a moment ago
                 if database == warehouse_db and warehouse_db in adopted:
                     _hand_objects_to_loader(cur)
         finally:

@@ -104,3 +104,19 @@ def test_status_of_an_unreachable_warehouse_masks_its_password():
     assert result.returncode == 1 and '"running": false' in result.stdout
     assert "loader:***@127.0.0.1" in result.stdout
     assert "s3cr3t" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
+def test_non_finite_rule_numbers_are_refused_naming_the_key(tmp_path, monkeypatch, value):
+    import shutil
+
+    from revops import rules
+
+    shutil.copytree(REPO / "rules", tmp_path / "rules")
+    pod = tmp_path / "rules" / "pod.yml"
+    text = pod.read_text()
+    assert "    pass_threshold: 0.85\n" in text
+    pod.write_text(text.replace("    pass_threshold: 0.85\n", f"    pass_threshold: {value}\n"))
+    monkeypatch.setenv("REVOPS_RULES_DIR", str(tmp_path / "rules"))
+    with pytest.raises(rules.RulesConfigError, match=r"match_confidence\.pass_threshold: must be a finite number"):
+        rules.load(None)
