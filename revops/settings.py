@@ -295,6 +295,7 @@ class ConnectionParts:
             "REVOPS_DB_PORT": str(self.port),
             "REVOPS_DB_USER": self.user,
             "REVOPS_DB_PASSWORD": self.password,
+            "DBT_ENV_SECRET_REVOPS_DB_PASSWORD": self.password,  # dbt masks DBT_ENV_SECRET_* in its logs
             "REVOPS_DB_NAME": self.database,
             "REVOPS_DB_SSLMODE": self.sslmode,
         }
