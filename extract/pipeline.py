@@ -61,7 +61,10 @@ def pipeline(source_name: str) -> dlt.Pipeline:
     _configure_dlt()
     return dlt.pipeline(
         pipeline_name=f"revops_{source_name}",  # stable: dlt restores state from the destination
-        destination=dlt.destinations.postgres(credentials=_destination_credentials()),
+        # a replace (full refresh) loads beside the table and swaps in one transaction per table
+        destination=dlt.destinations.postgres(
+            credentials=_destination_credentials(), replace_strategy="insert-from-staging"
+        ),
         dataset_name=RAW_SCHEMA,
         pipelines_dir=str(settings.home() / "dlt" / "pipelines"),
         progress="log",
@@ -69,10 +72,11 @@ def pipeline(source_name: str) -> dlt.Pipeline:
 
 
 def run_extract(source_name: str, full_refresh: bool = False) -> ExtractResult:
-    """Land one source system into `raw`; incremental unless `full_refresh` (empty and reload its tables).
+    """Land one source system into `raw`; incremental unless `full_refresh` (reload every row).
 
-    A full refresh truncates rather than drops: the staging views dbt built on the raw tables depend on
-    them, and PostgreSQL refuses to drop a table a view reads."""
+    A full refresh replaces each table's content from `raw_staging` inside one transaction (truncate +
+    insert, never a drop: the staging views dbt built on the raw tables depend on them), so readers and
+    a crashed run see either the old rows or the new ones."""
     make_source, source_parts = SOURCES[source_name]
     engine = _source_engine(source_parts())
     started = time.monotonic()
@@ -81,7 +85,7 @@ def run_extract(source_name: str, full_refresh: bool = False) -> ExtractResult:
         # state so dlt restores it from the destination (a recreated or switched warehouse reloads;
         # a crashed run's half-done package is simply extracted again).
         p = pipeline(source_name).drop()
-        p.run(make_source(engine), refresh="drop_data" if full_refresh else None)
+        p.run(make_source(engine, full_refresh=full_refresh))
         p.sync_schema()  # also create tables that are empty at the source, so dbt always finds them
         counts = p.last_trace.last_normalize_info.row_counts if p.last_trace.last_normalize_info else {}
     finally:

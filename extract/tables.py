@@ -11,12 +11,18 @@ from dlt.sources.sql_database import sql_table
 
 
 def contract_tables(
-    engine: sa.engine.Engine, prefix: str, tables: dict[str, str], chunk_size: int, backend: str
+    engine: sa.engine.Engine, prefix: str, tables: dict[str, str], chunk_size: int, backend: str,
+    full_refresh: bool = False,
 ) -> Iterator[DltResource]:
     """Yield `<prefix>_<table>` resources for `tables` ({table: cursor column}).
 
     Columns are reflected at run time, so a new source column lands without code changes.
     Rows whose cursor is NULL are still loaded (a row is never lost for a missing write date).
+    A full refresh reads every row and *replaces* the table: dlt loads it into `raw_staging` first and
+    swaps the content in one transaction per table (the pipeline's replace strategy is
+    insert-from-staging), so a crash leaves each raw table either as it was or fully reloaded, never empty.
+    Its incremental state is left as it was: the next incremental run re-reads from the old cursor,
+    which the merge on `id` absorbs.
     """
     missing = sorted(set(tables) - set(sa.inspect(engine).get_table_names(schema="public")))
     if missing:
@@ -29,8 +35,8 @@ def contract_tables(
             credentials=engine,
             table=table,
             schema="public",
-            incremental=dlt.sources.incremental(cursor, on_cursor_value_missing="include"),
-            write_disposition="merge",
+            incremental=None if full_refresh else dlt.sources.incremental(cursor, on_cursor_value_missing="include"),
+            write_disposition="replace" if full_refresh else "merge",
             primary_key="id",
             chunk_size=chunk_size,
             backend=backend,
@@ -39,7 +45,9 @@ def contract_tables(
         ).with_name(f"{prefix}_{table}")
         if _is_empty(engine, table):
             # dlt creates no table for a resource that yields nothing; downstream models need it anyway
-            yield _empty_table(f"{prefix}_{table}", resource.compute_table_schema()["columns"])
+            yield _empty_table(
+                f"{prefix}_{table}", resource.compute_table_schema()["columns"], "replace" if full_refresh else "merge"
+            )
         else:
             yield resource
 
@@ -58,8 +66,8 @@ def _is_empty(engine: sa.engine.Engine, table: str) -> bool:
         return not conn.execute(sa.text(f'select exists (select 1 from public."{table}")')).scalar()
 
 
-def _empty_table(name: str, columns: dict) -> DltResource:
-    @dlt.resource(name=name, columns=columns, primary_key="id", write_disposition="merge")
+def _empty_table(name: str, columns: dict, write_disposition: str) -> DltResource:
+    @dlt.resource(name=name, columns=columns, primary_key="id", write_disposition=write_disposition)
     def materialize():
         yield dlt.mark.materialize_table_schema()
 

@@ -88,3 +88,33 @@ def test_a_recreated_warehouse_is_reloaded_not_trusted_to_local_state(sources):
     recreate_database(wh)
     run_extract("odoo")
     assert query(wh, "select code from raw.odoo_res_country") == [("AA",)]
+
+
+def test_a_full_refresh_that_dies_mid_load_leaves_the_previous_rows(sources):
+    """Issue 11.1: a full refresh swaps each table's content in one transaction, so a load that fails
+    half-way (here: the warehouse refuses the rows of one table) leaves that table as it was, never empty."""
+    odoo, _, wh = sources
+    execute(odoo, """
+        insert into res_country (name, code, write_date)
+        select jsonb_build_object('en_US', 'Country ' || g), chr(65 + g / 26) || chr(65 + g % 26), '2026-01-01' from generate_series(1, 30) as g;
+        insert into res_partner (name, write_date) select 'Partner ' || g, '2026-01-01' from generate_series(1, 20) as g;
+    """)
+    run_extract("odoo")
+    execute(wh, """
+        create function raw.refuse() returns trigger language plpgsql as $$
+        begin raise exception 'disk full (simulated)'; end $$;
+        create trigger refuse before insert on raw.odoo_res_partner for each row execute function raw.refuse();
+    """)
+    with pytest.raises(Exception, match="disk full"):
+        run_extract("odoo", full_refresh=True)
+    assert query(wh, "select count(*) from raw.odoo_res_partner")[0][0] == 20
+    assert query(wh, "select count(*) from raw.odoo_res_country")[0][0] == 30
+
+    execute(wh, "drop trigger refuse on raw.odoo_res_partner")
+    execute(odoo, "update res_partner set name = 'Renamed' where id = (select min(id) from res_partner)")
+    run_extract("odoo", full_refresh=True)
+    assert query(wh, "select count(*), count(*) filter (where name = 'Renamed') from raw.odoo_res_partner")[0] == (20, 1)
+    # the next incremental run re-reads from the cursor of the last incremental run; the merge absorbs it
+    execute(odoo, "update res_country set write_date = '2026-03-01', code = 'ZZ' where code = 'AB'")
+    run_extract("odoo")
+    assert query(wh, "select count(*), count(distinct id), count(*) filter (where code = 'ZZ') from raw.odoo_res_country")[0] == (30, 30, 1)
