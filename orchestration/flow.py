@@ -115,16 +115,29 @@ def build_report() -> str:
 
 
 @flow(name="revops", log_prints=True)
-def revops_flow(full_refresh: bool = False, with_report: bool = True, tenant: str | None = None) -> dict:
+def revops_flow(
+    full_refresh: bool = False, with_report: bool = True, tenant: str | None = None, allow_raw_shrink: bool = False
+) -> dict:
     """The whole chain, recorded in `ops`. Each stage waits for the one before; a failed stage stops
     the rest, and the marts of the previous good run stay readable (dbt swaps tables only on success).
-    `tenant` picks the POD rules override (rules/tenants/<tenant>.yml); a bad rules file fails here, first."""
+    `tenant` picks the POD rules override (rules/tenants/<tenant>.yml); a bad rules file fails here, first.
+    One run at a time per warehouse (an advisory lock); runs left `running` by a killed process are
+    recorded as crashed. After extract, the raw guard stops the run when a raw table lost most of its
+    rows since the last successful run, unless `allow_raw_shrink` (see runlog.check_raw_counts)."""
     from revops import rules
 
     if tenant:
         os.environ["REVOPS_TENANT"] = tenant
     rules.load(tenant)
     logger = get_run_logger()
+    with runlog.run_lock():
+        crashed = runlog.mark_crashed_runs()
+        if crashed:
+            logger.warning("%d earlier run(s) had stopped without an end: recorded as crashed", crashed)
+        return _run_stages(full_refresh, with_report, allow_raw_shrink, logger)
+
+
+def _run_stages(full_refresh: bool, with_report: bool, allow_raw_shrink: bool, logger) -> dict:
     run_id = runlog.start_run(full_refresh)
     summary: dict = {"run_id": run_id}
     try:
@@ -133,6 +146,10 @@ def revops_flow(full_refresh: bool = False, with_report: bool = True, tenant: st
                 extracted = extract_source(source, full_refresh)
                 record.row_count, record.detail = extracted["rows"], extracted
             summary[f"extract_{source}"] = extracted
+        with runlog.stage(run_id, runlog.RAW_GUARD_STAGE) as record:
+            counts = runlog.raw_row_counts()
+            record.row_count, record.detail = sum(counts.values()), {"counts": counts}
+            record.detail = runlog.check_raw_counts(counts, allow_raw_shrink)
         with runlog.stage(run_id, "dbt_staging_core") as record:
             built = dbt_build("staging-core", BEFORE_EMBED, exclude=False, full_refresh=full_refresh)
             record.row_count, record.detail = built["rows"], built
