@@ -42,6 +42,7 @@ def contract_tables(
             backend=backend,
             reflection_level="full_with_precision",
             type_adapter_callback=_bounded_numeric,
+            query_adapter_callback=_quarantine_numerics,
         ).with_name(f"{prefix}_{table}")
         if _is_empty(engine, table):
             # dlt creates no table for a resource that yields nothing; downstream models need it anyway
@@ -59,6 +60,43 @@ def _bounded_numeric(sql_type):
     if isinstance(sql_type, sa.Numeric) and not isinstance(sql_type, sa.Float) and sql_type.precision is None:
         return sa.Numeric(38, 18)
     return sql_type
+
+
+QUARANTINE_COLUMN = "_quarantine"
+# what fits decimal(38, 18) (see _bounded_numeric): fewer than 20 integer digits, at most 18 decimals
+_MAX_ABS = sa.literal_column("1e20::numeric")
+_NAN = sa.literal_column("'NaN'::numeric")
+
+
+def _unrepresentable(column: sa.Column) -> sa.ColumnElement | None:
+    """SQL condition for a numeric value that Arrow's decimal cannot carry (NaN, ±Infinity, 1e20 and more,
+    more than 18 decimals that are not zeros); None for columns that cannot hold such values."""
+    if not isinstance(column.type, sa.Numeric) or isinstance(column.type, sa.Float):
+        return None
+    if column.type.precision is None:  # unbounded numeric
+        return sa.or_(column == _NAN, sa.func.abs(column) >= _MAX_ABS, column != sa.func.round(column, 18))
+    return column == _NAN  # a bounded numeric still accepts 'NaN'
+
+
+def _quarantine_numerics(query: sa.Select, table: sa.Table) -> sa.Select:
+    """Land a row whose numeric value cannot be represented instead of failing the whole extract: the value
+    lands as NULL (so no sum adds it) and its source text goes to `_quarantine` ({"column": "text"} JSON),
+    where monitoring.source_row_issues flags it (check `unrepresentable_number`). Tables without numeric
+    columns are read unchanged."""
+    checks = {column.name: _unrepresentable(column) for column in table.columns}
+    checks = {name: check for name, check in checks.items() if check is not None}
+    if not checks:
+        return query
+    columns = [
+        sa.case((checks[column.name], sa.null()), else_=column).label(column.name) if column.name in checks else column
+        for column in table.columns
+    ]
+    quarantined = sa.func.jsonb_strip_nulls(sa.func.jsonb_build_object(*[
+        part for name, check in checks.items()
+        for part in (sa.literal(name), sa.case((check, sa.cast(table.columns[name], sa.Text)), else_=sa.null()))
+    ]))
+    columns.append(sa.cast(sa.func.nullif(quarantined, sa.literal_column("'{}'::jsonb")), sa.Text).label(QUARANTINE_COLUMN))
+    return query.with_only_columns(*columns, maintain_column_froms=True)
 
 
 def _is_empty(engine: sa.engine.Engine, table: str) -> bool:

@@ -118,3 +118,49 @@ def test_a_full_refresh_that_dies_mid_load_leaves_the_previous_rows(sources):
     execute(odoo, "update res_country set write_date = '2026-03-01', code = 'ZZ' where code = 'AB'")
     run_extract("odoo")
     assert query(wh, "select count(*), count(distinct id), count(*) filter (where code = 'ZZ') from raw.odoo_res_country")[0] == (30, 30, 1)
+
+
+def test_unrepresentable_numbers_land_quarantined_and_the_rest_loads(sources):
+    """Issue 11.2: NaN, 1e25 and 22 decimals cannot be Arrow decimals; the rows land anyway with the value
+    NULL (no sum adds it) and its source text in `_quarantine`, and the other rows and tables load."""
+    odoo, _, wh = sources
+    execute(odoo, """
+        insert into c_billing_internal_cur
+            (usage_account_id, payer_account_id, billing_period, service_code, usage_cost, unblended_cost,
+             currency_code, write_date)
+        values ('111111111111', '111111111111', '2026-01-01', 'AmazonEC2', 12.5, 12.5, 'USD', '2026-01-02'),
+               ('111111111111', '111111111111', '2026-01-01', 'AmazonS3', 'NaN', 3, 'USD', '2026-01-02'),
+               ('111111111111', '111111111111', '2026-01-01', 'AmazonRDS', 1e25, 4, 'USD', '2026-01-02'),
+               ('111111111111', '111111111111', '2026-01-01', 'AWSLambda', 0.1234567890123456789012, 5, 'USD', '2026-01-02'),
+               ('111111111111', '111111111111', '2026-01-01', 'AmazonSQS', 1.5000000000000000000000, 6, 'USD', '2026-01-02');
+        insert into res_country (name, code, write_date) values ('{"en_US": "A"}', 'AA', now());
+    """)
+    result = run_extract("odoo")
+    assert result.rows_by_table["odoo_c_billing_internal_cur"] == 5
+    rows = query(wh, """select service_code, usage_cost, unblended_cost, _quarantine::jsonb ->> 'usage_cost'
+                        from raw.odoo_c_billing_internal_cur order by id""")
+    assert [(r[0], r[1], r[3]) for r in rows] == [
+        ("AmazonEC2", 12.5, None),
+        ("AmazonS3", None, "NaN"),
+        ("AmazonRDS", None, "10000000000000000000000000"),
+        ("AWSLambda", None, "0.1234567890123456789012"),
+        ("AmazonSQS", 1.5, None),  # trailing zeros lose nothing
+    ]
+    assert [float(r[2]) for r in rows] == [12.5, 3, 4, 5, 6]
+    assert query(wh, "select count(*) from raw.odoo_res_country")[0][0] == 1
+    # ... flagged in monitoring with the rule they broke, and left out of the sums (real dbt on the landed rows)
+    from revops.dbt import run_dbt
+
+    run_extract("apn")  # every raw table exists, as after any run
+    run_dbt(["run", "--select", "+source_row_issues", "+cost_vs_invoice_monthly"])
+    issues = query(wh, """select source_table, source_row_id, field_name, field_value, severity, explanation
+                          from monitoring.source_row_issues where check_name = 'unrepresentable_number'
+                          order by source_row_id::int""")
+    assert [(i[0], i[2], i[3], i[4]) for i in issues] == [
+        ("c_billing_internal_cur", "usage_cost", "NaN", "error"),
+        ("c_billing_internal_cur", "usage_cost", "10000000000000000000000000", "error"),
+        ("c_billing_internal_cur", "usage_cost", "0.1234567890123456789012", "error"),
+    ]
+    assert "landed with usage_cost empty, so every sum leaves it out" in issues[0][5]
+    assert query(wh, "select sum(usage_cost), count(*) from staging.stg_odoo__aws_cost_usage")[0] == (14, 5)
+    assert query(wh, "select sum(usage_cost) from billing.cost_vs_invoice_monthly")[0][0] == 14
