@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import dlt
 import sqlalchemy as sa
 
+from extract import contract
 from extract.apn import apn
 from extract.odoo import odoo
 from revops import settings
@@ -69,6 +70,22 @@ def pipeline(source_name: str) -> dlt.Pipeline:
         pipelines_dir=str(settings.home() / "dlt" / "pipelines"),
         progress="log",
     )
+
+
+def check_contract(source_name: str) -> None:
+    """Raise contract.ContractError if the source lacks or has retyped a contracted table or column (the
+    extract checks this too; the flow checks every source before it writes anything)."""
+    make_source, source_parts = SOURCES[source_name]
+    engine = _source_engine(source_parts())
+    try:
+        contract.check_source(engine, source_name, list(_configured_tables(source_name)))
+    finally:
+        engine.dispose()
+
+
+def _configured_tables(source_name: str) -> dict[str, str]:
+    _configure_dlt()
+    return dict(dlt.config[f"sources.{source_name}.tables"])
 
 
 def run_extract(source_name: str, full_refresh: bool = False) -> ExtractResult:

@@ -9,6 +9,8 @@ import sqlalchemy as sa
 from dlt.extract.resource import DltResource
 from dlt.sources.sql_database import sql_table
 
+from extract import contract
+
 
 def contract_tables(
     engine: sa.engine.Engine, prefix: str, tables: dict[str, str], chunk_size: int, backend: str,
@@ -24,12 +26,7 @@ def contract_tables(
     Its incremental state is left as it was: the next incremental run re-reads from the old cursor,
     which the merge on `id` absorbs.
     """
-    missing = sorted(set(tables) - set(sa.inspect(engine).get_table_names(schema="public")))
-    if missing:
-        raise ValueError(
-            f"source database {engine.url.database!r} lacks contracted tables {missing}: "
-            "point the *_DATABASE_URL at a database that follows shared/sources, or run `revops demo-data`"
-        )
+    contract.check_source(engine, prefix, list(tables))
     for table, cursor in tables.items():
         resource = sql_table(
             credentials=engine,

@@ -170,6 +170,13 @@ def _run_stages(full_refresh: bool, with_report: bool, allow_raw_shrink: bool, l
     run_id = runlog.start_run(full_refresh)
     summary: dict = {"run_id": run_id}
     try:
+        with runlog.stage(run_id, "source_contract") as record:
+            # every source's contracted columns, before anything is written (extract checks its own again)
+            from extract.pipeline import SOURCES, check_contract
+
+            for source in SOURCES:
+                check_contract(source)
+            record.detail = {"sources": list(SOURCES)}
         for source in ("odoo", "apn"):
             with runlog.stage(run_id, f"extract_{source}") as record:
                 extracted = extract_source(source, full_refresh)

@@ -164,3 +164,30 @@ def test_unrepresentable_numbers_land_quarantined_and_the_rest_loads(sources):
     assert "landed with usage_cost empty, so every sum leaves it out" in issues[0][5]
     assert query(wh, "select sum(usage_cost), count(*) from staging.stg_odoo__aws_cost_usage")[0] == (14, 5)
     assert query(wh, "select sum(usage_cost) from billing.cost_vs_invoice_monthly")[0][0] == 14
+
+
+def test_a_dropped_or_retyped_contracted_column_fails_before_anything_is_written(sources):
+    """Issue 11.3: names would otherwise vanish silently; the error names table, column and what to do."""
+    from extract.contract import ContractError
+    from extract.pipeline import check_contract
+
+    odoo, _, wh = sources
+    execute(odoo, "insert into crm_lead (name, partner_name, type, write_date) values ('Deal', 'Acme', 'opportunity', '2026-01-01')")
+    run_extract("odoo")
+    loads = query(wh, "select count(*) from raw._dlt_loads")[0][0]
+
+    execute(odoo, """
+        alter table crm_lead drop column partner_name;
+        alter table c_billing_internal_cur alter column usage_cost type text;
+        alter table res_partner alter column name type text;  -- varchar → text: same family, fine
+        update crm_lead set name = 'Changed', write_date = '2026-02-01';
+    """)
+    expected = (r"source odoo \(extract_odoo\) breaks the contract: crm_lead.partner_name is missing \(contracted as "
+                r"varchar, read by stg_odoo__leads\); c_billing_internal_cur.usage_cost is text, contracted as numeric"
+                r" \(read by stg_odoo__aws_cost_usage\); nothing was loaded.*restore the column in the source")
+    with pytest.raises(ContractError, match=expected):
+        check_contract("odoo")
+    with pytest.raises(Exception, match=expected):
+        run_extract("odoo")
+    assert query(wh, "select count(*) from raw._dlt_loads")[0][0] == loads
+    assert query(wh, "select name, partner_name from raw.odoo_crm_lead") == [("Deal", "Acme")]
