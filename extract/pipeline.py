@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from extract import contract
 from extract.apn import apn
+from extract.deletes import reconcile_deletes
 from extract.odoo import odoo
 from revops import settings
 
@@ -28,6 +29,7 @@ class ExtractResult:
     source: str
     seconds: float
     rows_by_table: dict[str, int] = field(default_factory=dict)
+    deleted_by_table: dict[str, int] = field(default_factory=dict)
 
     @property
     def rows(self) -> int:
@@ -105,11 +107,14 @@ def run_extract(source_name: str, full_refresh: bool = False) -> ExtractResult:
         p.run(make_source(engine, full_refresh=full_refresh))
         p.sync_schema()  # also create tables that are empty at the source, so dbt always finds them
         counts = p.last_trace.last_normalize_info.row_counts if p.last_trace.last_normalize_info else {}
+        # an incremental run never sees hard deletes: reconcile ids (a full refresh mirrors the source already)
+        deleted = {} if full_refresh else reconcile_deletes(engine, source_name, list(_configured_tables(source_name)))
     finally:
         engine.dispose()
     rows = {table: n for table, n in counts.items() if not table.startswith("_dlt")}
-    result = ExtractResult(source_name, time.monotonic() - started, rows)
-    log.info("extract %s: %d rows in %.1fs", source_name, result.rows, result.seconds)
+    result = ExtractResult(source_name, time.monotonic() - started, rows, deleted)
+    log.info("extract %s: %d rows, %d deleted at the source, in %.1fs",
+             source_name, result.rows, sum(deleted.values()), result.seconds)
     return result
 
 

@@ -57,7 +57,8 @@ def extract_source(source: str, full_refresh: bool) -> dict:
     from extract.pipeline import run_extract
 
     result = run_extract(source, full_refresh=full_refresh)
-    return {"source": source, "rows": result.rows, "seconds": round(result.seconds, 2)}
+    return {"source": source, "rows": result.rows, "seconds": round(result.seconds, 2),
+            "deleted_at_source": result.deleted_by_table}
 
 
 @task(retries=retries(1), retry_condition_fn=transient_only, retry_delay_seconds=10, task_run_name="dbt-{label}")

@@ -192,20 +192,16 @@ class RawShrinkError(RuntimeError):
 
 
 def raw_row_counts() -> dict[str, int]:
-    """Live rows of every landed table in `raw` (tombstones of rows deleted at the source not counted)."""
+    """Rows of every landed table in `raw` (dlt's own tables and raw._tombstones not counted)."""
     with warehouse.connect() as conn, conn.cursor() as cur:
         cur.execute(
-            """select t.table_name, exists (select 1 from information_schema.columns as c
-                                           where c.table_schema = 'raw' and c.table_name = t.table_name
-                                             and c.column_name = '_deleted_at')
-               from information_schema.tables as t
-               where t.table_schema = 'raw' and t.table_type = 'BASE TABLE' and t.table_name not like '\\_dlt%'
-               order by t.table_name"""
+            """select table_name from information_schema.tables
+               where table_schema = 'raw' and table_type = 'BASE TABLE' and table_name not like '\\_%'
+               order by table_name"""
         )
         counts = {}
-        for table, has_tombstones in cur.fetchall():
-            live = " where _deleted_at is null" if has_tombstones else ""
-            cur.execute(f'select count(*) from raw."{table}"{live}')
+        for (table,) in cur.fetchall():
+            cur.execute(f'select count(*) from raw."{table}"')
             counts[table] = cur.fetchone()[0]
         return counts
 

@@ -191,3 +191,35 @@ def test_a_dropped_or_retyped_contracted_column_fails_before_anything_is_written
         run_extract("odoo")
     assert query(wh, "select count(*) from raw._dlt_loads")[0][0] == loads
     assert query(wh, "select name, partner_name from raw.odoo_crm_lead") == [("Deal", "Acme")]
+
+
+def test_a_hard_delete_at_the_source_leaves_raw_as_a_tombstone_and_core_follows(sources):
+    """Issue 11.4: an incremental run reconciles ids; the deleted row moves to raw._tombstones with its time
+    and its content, and core (dbt, incremental) drops it on the same run."""
+    from revops.dbt import run_dbt
+
+    odoo, _, wh = sources
+    execute(odoo, """
+        insert into crm_lead (name, partner_name, type, write_date)
+        select 'Deal ' || g, 'Company ' || g, 'opportunity', '2026-01-01' from generate_series(1, 5) as g;
+        insert into res_country (name, code, write_date) values ('{"en_US": "A"}', 'AA', '2026-01-01');
+    """)
+    run_extract("odoo")
+    run_extract("apn")
+    run_dbt(["run", "--select", "+odoo_opportunities"])
+    assert query(wh, "select count(*) from core.odoo_opportunities")[0][0] == 5
+
+    execute(odoo, "delete from crm_lead where name in ('Deal 2', 'Deal 4')")
+    result = run_extract("odoo")
+    assert result.deleted_by_table == {"odoo_crm_lead": 2}
+    assert query(wh, "select name from raw.odoo_crm_lead order by id") == [("Deal 1",), ("Deal 3",), ("Deal 5",)]
+    tombstones = query(wh, "select source_table, row ->> 'name', deleted_at <= now() from raw._tombstones order by id")
+    assert tombstones == [("odoo_crm_lead", "Deal 2", True), ("odoo_crm_lead", "Deal 4", True)]
+    run_dbt(["run", "--select", "+odoo_opportunities"])
+    assert query(wh, "select count(*) from core.odoo_opportunities")[0][0] == 3
+
+    assert run_extract("odoo").deleted_by_table == {}  # nothing more to reconcile
+    execute(odoo, "delete from crm_lead")  # a source emptied: tombstones keep every row (the raw guard stops the run)
+    run_extract("odoo")
+    assert query(wh, "select count(*) from raw.odoo_crm_lead")[0][0] == 0
+    assert query(wh, "select count(*) from raw._tombstones")[0][0] == 5
