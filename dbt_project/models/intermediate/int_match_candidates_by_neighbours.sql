@@ -5,6 +5,10 @@
 {#- Top-k nearest Odoo leads of every ACE opportunity by identity text and by context text, through the partial
     HNSW indexes of embeddings.dense_vectors (one per source system and kind): never all pairs. -#}
 {%- set neighbours = var('match_neighbours_k', 20) -%}
+{#- Deterministic top-k: HNSW proposes twice as many as kept, then the exact similarity, rounded to
+    match_similarity_decimals (float noise between two builds of the same vectors is ~1e-7), ranks them with
+    the lead id breaking ties, so two builds keep the same neighbours in the same order. -#}
+{%- set decimals = var('match_similarity_decimals', 4) -%}
 {%- set dense_vectors = source('embeddings', 'dense_vectors') -%}
 
 {%- if relation_exists(dense_vectors) %}
@@ -40,12 +44,24 @@
         cross join
             lateral (
                 select
-                    odoo_vectors.record_id,
-                    1 - (odoo_vectors.embedding <=> ace_vectors.embedding) as similarity,
-                    row_number() over (order by odoo_vectors.embedding <=> ace_vectors.embedding) as neighbour_rank
-                from {{ dense_vectors }} as odoo_vectors
-                where odoo_vectors.source_system = 'odoo' and odoo_vectors.text_kind = 'identity'
-                order by odoo_vectors.embedding <=> ace_vectors.embedding
+                    proposed.record_id,
+                    proposed.similarity,
+                    row_number() over (
+                        order by proposed.similarity desc, cast(proposed.record_id as integer)
+                    ) as neighbour_rank
+                from (
+                    select
+                        odoo_vectors.record_id,
+                        cast(
+                            round(cast(1 - (odoo_vectors.embedding <=> ace_vectors.embedding) as numeric), {{ decimals }})
+                            as double precision
+                        ) as similarity
+                    from {{ dense_vectors }} as odoo_vectors
+                    where odoo_vectors.source_system = 'odoo' and odoo_vectors.text_kind = 'identity'
+                    order by odoo_vectors.embedding <=> ace_vectors.embedding
+                    limit {{ neighbours * 2 }}
+                ) as proposed
+                order by neighbour_rank
                 limit {{ neighbours }}
             ) as neighbours
         where ace_vectors.text_kind = 'identity'
@@ -64,12 +80,24 @@
         cross join
             lateral (
                 select
-                    odoo_vectors.record_id,
-                    1 - (odoo_vectors.embedding <=> ace_vectors.embedding) as similarity,
-                    row_number() over (order by odoo_vectors.embedding <=> ace_vectors.embedding) as neighbour_rank
-                from {{ dense_vectors }} as odoo_vectors
-                where odoo_vectors.source_system = 'odoo' and odoo_vectors.text_kind = 'context'
-                order by odoo_vectors.embedding <=> ace_vectors.embedding
+                    proposed.record_id,
+                    proposed.similarity,
+                    row_number() over (
+                        order by proposed.similarity desc, cast(proposed.record_id as integer)
+                    ) as neighbour_rank
+                from (
+                    select
+                        odoo_vectors.record_id,
+                        cast(
+                            round(cast(1 - (odoo_vectors.embedding <=> ace_vectors.embedding) as numeric), {{ decimals }})
+                            as double precision
+                        ) as similarity
+                    from {{ dense_vectors }} as odoo_vectors
+                    where odoo_vectors.source_system = 'odoo' and odoo_vectors.text_kind = 'context'
+                    order by odoo_vectors.embedding <=> ace_vectors.embedding
+                    limit {{ neighbours * 2 }}
+                ) as proposed
+                order by neighbour_rank
                 limit {{ neighbours }}
             ) as neighbours
         where ace_vectors.text_kind = 'context'
