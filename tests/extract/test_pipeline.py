@@ -223,3 +223,50 @@ def test_a_hard_delete_at_the_source_leaves_raw_as_a_tombstone_and_core_follows(
     run_extract("odoo")
     assert query(wh, "select count(*) from raw.odoo_crm_lead")[0][0] == 0
     assert query(wh, "select count(*) from raw._tombstones")[0][0] == 5
+
+
+@pytest.mark.slow
+def test_kill_9_during_a_full_refresh_never_empties_raw(sources):
+    """Issue 11.1 as an operator reproduces it: `revops extract --full-refresh` killed with -9 while it loads.
+    Watched all along, no raw table ever has fewer rows than before; after the kill, every one is as it was."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    odoo, _, wh = sources
+    execute(odoo, """
+        insert into res_partner (name, email, write_date)
+        select 'Partner ' || g, 'p' || g || '@example.com', '2026-01-01' from generate_series(1, 60000) as g;
+        insert into res_country (name, code, write_date)
+        select jsonb_build_object('en_US', 'Country ' || g), chr(65 + g / 26) || chr(65 + g % 26), '2026-01-01'
+        from generate_series(1, 30) as g;
+    """)
+    run_extract("odoo")
+    execute(wh, "truncate raw_staging.odoo_res_partner")  # rows there from now on: this refresh is loading
+    before = dict(query(wh, "select 'res_partner', count(*) from raw.odoo_res_partner "
+                            "union all select 'res_country', count(*) from raw.odoo_res_country"))
+    process = subprocess.Popen([sys.executable, "-m", "revops.cli", "extract", "--source", "odoo", "--full-refresh"],
+                               cwd=REPO, env=os.environ.copy(), start_new_session=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    seen_loading = False
+    try:
+        deadline = time.monotonic() + 300
+        while process.poll() is None and time.monotonic() < deadline:
+            counts = dict(query(wh, "select 'res_partner', count(*) from raw.odoo_res_partner "
+                                    "union all select 'res_country', count(*) from raw.odoo_res_country"))
+            assert all(counts[t] >= before[t] for t in before), f"raw lost rows while loading: {counts} < {before}"
+            staged = query(wh, "select to_regclass('raw_staging.odoo_res_partner') is not null")[0][0]
+            if staged and query(wh, "select count(*) > 0 from raw_staging.odoo_res_partner")[0][0]:
+                seen_loading = True
+                break  # the load has begun: the moment a truncating refresh would have emptied raw
+            time.sleep(0.05)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    after = dict(query(wh, "select 'res_partner', count(*) from raw.odoo_res_partner "
+                           "union all select 'res_country', count(*) from raw.odoo_res_country"))
+    assert after == before
+    assert seen_loading or process.returncode == 0
