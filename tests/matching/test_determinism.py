@@ -10,9 +10,7 @@ import sys
 import pytest
 
 from revops import settings
-from tests.conftest import REPO, query, recreate_database
-
-pytestmark = pytest.mark.slow
+from tests.conftest import REPO, execute, query, recreate_database
 
 TABLES = {
     # (relation, order, columns left out: the time of the build)
@@ -45,6 +43,7 @@ def _build(name: str, home) -> settings.ConnectionParts:
     return wh
 
 
+@pytest.mark.slow
 def test_two_builds_of_the_same_sources_decide_the_same(demo_run, tmp_path):
     """The session's demo warehouse is one build when no test has changed it yet (file order puts this test before
     the ones that do); otherwise a second fresh build stands in for it."""
@@ -57,3 +56,33 @@ def test_two_builds_of_the_same_sources_decide_the_same(demo_run, tmp_path):
         assert rows_a, relation
         differing = [(x, y) for x, y in zip(rows_a, rows_b) if x != y]
         assert len(rows_a) == len(rows_b) and not differing, f"{relation}: {differing[:3]}"
+
+
+def test_float_noise_does_not_reorder_nearest_neighbours(warehouse_server, monkeypatch):
+    """Two builds whose vectors differ by float noise (~3e-7, as measured between two real builds): leads 3 and 5
+    are equally near the opportunity, each build's noise favours another one. The neighbours, their ranks and
+    similarities must still be the same (rounded similarity, then the lead id)."""
+    from revops.dbt import run_dbt
+
+    base = settings.warehouse()
+    built = []
+    for noisy_lead in (3, 5):
+        wh = recreate_database(base.with_database("determinism_noise"))
+        monkeypatch.setenv("REVOPS_DATABASE_URL", f"postgresql://postgres@127.0.0.1:{base.port}/{wh.database}")
+        execute(wh, """
+            create extension if not exists vector;
+            create schema embeddings;
+            create table embeddings.dense_vectors (
+                text_id text primary key, source_system text, record_id text, text_kind text, embedding vector(3));
+            insert into embeddings.dense_vectors values
+                ('ace:O1:identity', 'ace', 'O1', 'identity', '[1, 0.5, 0]'),
+                ('odoo:3:identity', 'odoo', '3', 'identity', %(lead_3)s),
+                ('odoo:5:identity', 'odoo', '5', 'identity', %(lead_5)s),
+                ('odoo:7:identity', 'odoo', '7', 'identity', '[0, 1, 1]');
+        """, {"lead_3": "[1, 0.5000003, 0]" if noisy_lead == 3 else "[1, 0.5, 0]",
+              "lead_5": "[1, 0.5000003, 0]" if noisy_lead == 5 else "[1, 0.5, 0]"})
+        run_dbt(["run", "--select", "int_match_candidates_by_neighbours"])
+        built.append(query(wh, """select lead_id, neighbour_rank, similarity
+                                  from intermediate.int_match_candidates_by_neighbours order by neighbour_rank"""))
+    assert built[0] == built[1]
+    assert [row[0] for row in built[0]] == [3, 5, 7]  # the tie goes to the lower lead id
