@@ -52,7 +52,8 @@ BEFORE_EMBED = ["staging", "core", "+search_inputs"]
 MATCH_CANDIDATES = ["int_ace_opportunities_matched_by_keys", "int_match_candidates_by_neighbours", "int_match_candidates"]
 
 
-@task(retries=retries(3), retry_condition_fn=transient_only, retry_delay_seconds=[5, 30, 120], task_run_name="extract-{source}")
+@task(retries=retries(3), retry_condition_fn=transient_only, retry_delay_seconds=[5, 30, 120],
+      task_run_name="extract-{source}")
 def extract_source(source: str, full_refresh: bool) -> dict:
     from extract.pipeline import run_extract
 

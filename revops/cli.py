@@ -238,7 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ext = sub.add_parser("extract", help="land the sources in schema raw (dlt)")
     ext.add_argument("--source", choices=["odoo", "apn"])
-    ext.add_argument("--full-refresh", action="store_true", help="drop and reload the raw tables")
+    ext.add_argument("--full-refresh", action="store_true", help="reload every row (each raw table swapped in one transaction)")
     ext.set_defaults(func=cmd_extract)
 
     dbt = sub.add_parser("dbt", help="run dbt against the warehouse, e.g. `revops dbt build -s pod`")
