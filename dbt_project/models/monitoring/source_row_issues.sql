@@ -8,8 +8,11 @@
 {#- landed tables that carry `_quarantine` (extract: numbers Arrow cannot represent land as NULL, their text there) -#}
 {%- set quarantined_tables = [] -%}
 {%- if execute -%}
-    {%- for node in (graph.get('sources') or {}).values() | sort(attribute='unique_id') if node.source_name in ('odoo', 'apn') -%}
-        {%- set relation = adapter.get_relation(database=node.database, schema=node.schema, identifier=node.identifier) -%}
+    {%- set landed_sources = (graph.get('sources') or {}).values() | sort(attribute='unique_id') -%}
+    {%- for node in landed_sources if node.source_name in ('odoo', 'apn') -%}
+        {%- set relation = adapter.get_relation(
+            database=node.database, schema=node.schema, identifier=node.identifier
+        ) -%}
         {%- if relation is not none and '_quarantine' in source_column_types(relation) -%}
             {%- do quarantined_tables.append((node.source_name, node.name, relation)) -%}
         {%- endif -%}
