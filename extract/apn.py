@@ -14,6 +14,7 @@ def apn(
     tables: dict[str, str] = dlt.config.value,
     chunk_size: int = 50000,
     backend: str = "pyarrow",
+    full_refresh: bool = False,
 ):
     """Every contracted APN table as `raw.apn_<table>`; `tables` maps table → cursor (.dlt/config.toml)."""
-    yield from contract_tables(engine, "apn", dict(tables), chunk_size, backend)
+    yield from contract_tables(engine, "apn", dict(tables), chunk_size, backend, full_refresh)

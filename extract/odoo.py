@@ -14,6 +14,7 @@ def odoo(
     tables: dict[str, str] = dlt.config.value,
     chunk_size: int = 50000,
     backend: str = "pyarrow",
+    full_refresh: bool = False,
 ):
     """Every contracted Odoo table as `raw.odoo_<table>`; `tables` maps table → cursor (.dlt/config.toml)."""
-    yield from contract_tables(engine, "odoo", dict(tables), chunk_size, backend)
+    yield from contract_tables(engine, "odoo", dict(tables), chunk_size, backend, full_refresh)

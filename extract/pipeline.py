@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 import dlt
 import sqlalchemy as sa
 
+from extract import contract
 from extract.apn import apn
+from extract.deletes import reconcile_deletes
 from extract.odoo import odoo
 from revops import settings
 
@@ -27,6 +29,7 @@ class ExtractResult:
     source: str
     seconds: float
     rows_by_table: dict[str, int] = field(default_factory=dict)
+    deleted_by_table: dict[str, int] = field(default_factory=dict)
 
     @property
     def rows(self) -> int:
@@ -61,18 +64,38 @@ def pipeline(source_name: str) -> dlt.Pipeline:
     _configure_dlt()
     return dlt.pipeline(
         pipeline_name=f"revops_{source_name}",  # stable: dlt restores state from the destination
-        destination=dlt.destinations.postgres(credentials=_destination_credentials()),
+        # a replace (full refresh) loads beside the table and swaps in one transaction per table
+        destination=dlt.destinations.postgres(
+            credentials=_destination_credentials(), replace_strategy="insert-from-staging"
+        ),
         dataset_name=RAW_SCHEMA,
         pipelines_dir=str(settings.home() / "dlt" / "pipelines"),
         progress="log",
     )
 
 
-def run_extract(source_name: str, full_refresh: bool = False) -> ExtractResult:
-    """Land one source system into `raw`; incremental unless `full_refresh` (empty and reload its tables).
+def check_contract(source_name: str) -> None:
+    """Raise contract.ContractError if the source lacks or has retyped a contracted table or column (the
+    extract checks this too; the flow checks every source before it writes anything)."""
+    make_source, source_parts = SOURCES[source_name]
+    engine = _source_engine(source_parts())
+    try:
+        contract.check_source(engine, source_name, list(_configured_tables(source_name)))
+    finally:
+        engine.dispose()
 
-    A full refresh truncates rather than drops: the staging views dbt built on the raw tables depend on
-    them, and PostgreSQL refuses to drop a table a view reads."""
+
+def _configured_tables(source_name: str) -> dict[str, str]:
+    _configure_dlt()
+    return dict(dlt.config[f"sources.{source_name}.tables"])
+
+
+def run_extract(source_name: str, full_refresh: bool = False) -> ExtractResult:
+    """Land one source system into `raw`; incremental unless `full_refresh` (reload every row).
+
+    A full refresh replaces each table's content from `raw_staging` inside one transaction (truncate +
+    insert, never a drop: the staging views dbt built on the raw tables depend on them), so readers and
+    a crashed run see either the old rows or the new ones."""
     make_source, source_parts = SOURCES[source_name]
     from revops.warehouse import check_source
 
@@ -84,14 +107,17 @@ def run_extract(source_name: str, full_refresh: bool = False) -> ExtractResult:
         # state so dlt restores it from the destination (a recreated or switched warehouse reloads;
         # a crashed run's half-done package is simply extracted again).
         p = pipeline(source_name).drop()
-        p.run(make_source(engine), refresh="drop_data" if full_refresh else None)
+        p.run(make_source(engine, full_refresh=full_refresh))
         p.sync_schema()  # also create tables that are empty at the source, so dbt always finds them
         counts = p.last_trace.last_normalize_info.row_counts if p.last_trace.last_normalize_info else {}
+        # an incremental run never sees hard deletes: reconcile ids (a full refresh mirrors the source already)
+        deleted = {} if full_refresh else reconcile_deletes(engine, source_name, list(_configured_tables(source_name)))
     finally:
         engine.dispose()
     rows = {table: n for table, n in counts.items() if not table.startswith("_dlt")}
-    result = ExtractResult(source_name, time.monotonic() - started, rows)
-    log.info("extract %s: %d rows in %.1fs", source_name, result.rows, result.seconds)
+    result = ExtractResult(source_name, time.monotonic() - started, rows, deleted)
+    log.info("extract %s: %d rows, %d deleted at the source, in %.1fs",
+             source_name, result.rows, sum(deleted.values()), result.seconds)
     return result
 
 

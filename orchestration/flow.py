@@ -17,21 +17,52 @@ def retries(default: int) -> int:
     return int(os.environ.get("REVOPS_TASK_RETRIES", default))
 
 
+# errors worth another try: the network, the server restarting, a lock timeout; anything else (bad data,
+# a broken contract, a SQL error) fails the same way again, so it fails the run at once
+TRANSIENT_ERROR_NAMES = {
+    "OperationalError", "InterfaceError", "DisconnectionError", "DestinationTransientException",
+    "ConnectionError", "ConnectionResetError", "ConnectionRefusedError", "BrokenPipeError", "TimeoutError",
+    "SerializationFailure", "DeadlockDetected", "LockNotAvailable", "QueryCanceled", "AdminShutdown",
+}
+
+
+def is_transient(error: BaseException | None) -> bool:
+    """True when `error` or an error it wraps (cause, context, dlt's `.exception`) is of a transient kind."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if any(cls.__name__ in TRANSIENT_ERROR_NAMES for cls in type(error).__mro__):
+            return True
+        error = error.__cause__ or getattr(error, "exception", None) or error.__context__
+    return False
+
+
+def transient_only(task, task_run, state) -> bool:
+    """Prefect retry_condition_fn: retry a failed task only when its error is transient."""
+    try:
+        state.result()
+    except BaseException as exc:  # the task's own exception, re-raised by the failed state
+        return is_transient(exc)
+    return False
+
+
 # dbt selection of what the embedding step needs; everything else is built after it.
 BEFORE_EMBED = ["staging", "core", "+search_inputs"]
 # built by the match stage, between the embedding step and the marts (matching.run.CANDIDATE_MODELS)
 MATCH_CANDIDATES = ["int_ace_opportunities_matched_by_keys", "int_match_candidates_by_neighbours", "int_match_candidates"]
 
 
-@task(retries=retries(3), retry_delay_seconds=[5, 30, 120], task_run_name="extract-{source}")
+@task(retries=retries(3), retry_condition_fn=transient_only, retry_delay_seconds=[5, 30, 120],
+      task_run_name="extract-{source}")
 def extract_source(source: str, full_refresh: bool) -> dict:
     from extract.pipeline import run_extract
 
     result = run_extract(source, full_refresh=full_refresh)
-    return {"source": source, "rows": result.rows, "seconds": round(result.seconds, 2)}
+    return {"source": source, "rows": result.rows, "seconds": round(result.seconds, 2),
+            "deleted_at_source": result.deleted_by_table}
 
 
-@task(retries=retries(1), retry_delay_seconds=10, task_run_name="dbt-{label}")
+@task(retries=retries(1), retry_condition_fn=transient_only, retry_delay_seconds=10, task_run_name="dbt-{label}")
 def dbt_build(label: str, selection: list[str], exclude: bool, full_refresh: bool) -> dict:
     from revops.dbt import run_dbt
 
@@ -53,7 +84,7 @@ def _embed_here() -> dict:
     return {"model": result.model, "dim": result.dim, "device": result.device, "embedded": result.embedded}
 
 
-@task(retries=retries(2), retry_delay_seconds=[10, 60])
+@task(retries=retries(2), retry_condition_fn=transient_only, retry_delay_seconds=[10, 60])
 def embed() -> dict:
     """Embed here, or, when REVOPS_EMBED_DEPLOYMENT names a deployment of `embed_flow` (e.g. one served
     by a worker of a GPU work pool), run it there and wait: the SQL steps stay on this worker."""
@@ -74,7 +105,7 @@ def embed() -> dict:
     return {**summary, "device": f"deployment {deployment}"}
 
 
-@task(retries=retries(1), retry_delay_seconds=10)
+@task(retries=retries(1), retry_condition_fn=transient_only, retry_delay_seconds=10)
 def match() -> dict:
     """Candidate pairs (dbt: blocking + HNSW neighbours), the signals only Python computes, the fused confidence."""
     from matching.run import run_match
@@ -83,7 +114,7 @@ def match() -> dict:
     return {"pairs": result.pairs, "opportunities": result.opportunities, "model_family": result.model_family}
 
 
-@task(retries=retries(1), retry_delay_seconds=10)
+@task(retries=retries(1), retry_condition_fn=transient_only, retry_delay_seconds=10)
 def evaluate_matches() -> dict:
     """Score the matches against ground truth when the sources carry it (the demo does); the overview
     page shows the result. Real sources have no truth: the stage says so and moves on."""
@@ -106,7 +137,7 @@ def embed_flow() -> dict:
     return _embed_here()
 
 
-@task(retries=retries(1), retry_delay_seconds=10)
+@task(retries=retries(1), retry_condition_fn=transient_only, retry_delay_seconds=10)
 def build_report() -> str:
     from revops import report, settings
 
@@ -115,24 +146,48 @@ def build_report() -> str:
 
 
 @flow(name="revops", log_prints=True)
-def revops_flow(full_refresh: bool = False, with_report: bool = True, tenant: str | None = None) -> dict:
+def revops_flow(
+    full_refresh: bool = False, with_report: bool = True, tenant: str | None = None, allow_raw_shrink: bool = False
+) -> dict:
     """The whole chain, recorded in `ops`. Each stage waits for the one before; a failed stage stops
     the rest, and the marts of the previous good run stay readable (dbt swaps tables only on success).
-    `tenant` picks the POD rules override (rules/tenants/<tenant>.yml); a bad rules file fails here, first."""
+    `tenant` picks the POD rules override (rules/tenants/<tenant>.yml); a bad rules file fails here, first.
+    One run at a time per warehouse (an advisory lock); runs left `running` by a killed process are
+    recorded as crashed. After extract, the raw guard stops the run when a raw table lost most of its
+    rows since the last successful run, unless `allow_raw_shrink` (see runlog.check_raw_counts)."""
     from revops import rules
 
     if tenant:
         os.environ["REVOPS_TENANT"] = tenant
     rules.load(tenant)
     logger = get_run_logger()
+    with runlog.run_lock():
+        crashed = runlog.mark_crashed_runs()
+        if crashed:
+            logger.warning("%d earlier run(s) had stopped without an end: recorded as crashed", crashed)
+        return _run_stages(full_refresh, with_report, allow_raw_shrink, logger)
+
+
+def _run_stages(full_refresh: bool, with_report: bool, allow_raw_shrink: bool, logger) -> dict:
     run_id = runlog.start_run(full_refresh)
     summary: dict = {"run_id": run_id}
     try:
+        with runlog.stage(run_id, "source_contract") as record:
+            # every source's contracted columns, before anything is written (extract checks its own again)
+            from extract.pipeline import SOURCES, check_contract
+
+            for source in SOURCES:
+                check_contract(source)
+            record.detail = {"sources": list(SOURCES)}
         for source in ("odoo", "apn"):
             with runlog.stage(run_id, f"extract_{source}") as record:
                 extracted = extract_source(source, full_refresh)
                 record.row_count, record.detail = extracted["rows"], extracted
             summary[f"extract_{source}"] = extracted
+        with runlog.stage(run_id, runlog.RAW_GUARD_STAGE) as record:
+            counts = runlog.raw_row_counts()
+            record.row_count, record.detail = sum(counts.values()), {"counts": counts}
+            record.detail = runlog.check_raw_counts(counts, allow_raw_shrink)
         with runlog.stage(run_id, "dbt_staging_core") as record:
             built = dbt_build("staging-core", BEFORE_EMBED, exclude=False, full_refresh=full_refresh)
             record.row_count, record.detail = built["rows"], built

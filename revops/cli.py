@@ -173,7 +173,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from orchestration.flow import revops_flow
 
     result = revops_flow(full_refresh=args.full_refresh, with_report=not args.no_report,
-                         tenant=os.environ.get("REVOPS_TENANT"))
+                         tenant=os.environ.get("REVOPS_TENANT"), allow_raw_shrink=args.allow_raw_shrink)
     print(json.dumps(result, indent=2, default=str))
     return 0
 
@@ -246,7 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ext = sub.add_parser("extract", help="land the sources in schema raw (dlt)")
     ext.add_argument("--source", choices=["odoo", "apn"])
-    ext.add_argument("--full-refresh", action="store_true", help="drop and reload the raw tables")
+    ext.add_argument("--full-refresh", action="store_true", help="reload every row (each raw table swapped in one transaction)")
     ext.set_defaults(func=cmd_extract)
 
     dbt = sub.add_parser("dbt", help="run dbt against the warehouse, e.g. `revops dbt build -s pod`")
@@ -286,6 +286,9 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="the whole flow: extract, dbt, embed, dbt, report")
     run.add_argument("--full-refresh", action="store_true")
     run.add_argument("--no-report", action="store_true", help="skip the Evidence build")
+    run.add_argument("--allow-raw-shrink", action="store_true",
+                     help="build even if a raw table lost more than half its rows since the last successful run "
+                          "(also REVOPS_ALLOW_RAW_SHRINK=1)")
     run.set_defaults(func=cmd_run)
     server = sub.add_parser("prefect-server", help="start Prefect's UI/API on 127.0.0.1 (optional)")
     server.add_argument("--port", type=int, default=4200)

@@ -149,7 +149,8 @@ def test_every_run_is_logged_and_status_prints_it(first_run):
     stages = query(first_run, """
         select stage, status, seconds, row_count from ops.pipeline_run_stages where run_id = %s order by started_at""",
         (runs[-1][0],))
-    assert [s[0] for s in stages][:4] == ["extract_odoo", "extract_apn", "dbt_staging_core", "embed"]
+    assert [s[0] for s in stages][:6] == [
+        "source_contract", "extract_odoo", "extract_apn", "raw_guard", "dbt_staging_core", "embed"]
     assert all(status == "succeeded" and seconds is not None for _, status, seconds, _ in stages)
     printed = revops("status", "--limit", "2").stdout
     assert runs[-1][0] in printed and "dbt_staging_core" in printed
@@ -157,7 +158,7 @@ def test_every_run_is_logged_and_status_prints_it(first_run):
 
 def test_a_failed_stage_stops_the_run_and_keeps_the_marts(first_run, monkeypatch):
     decisions_before = query(first_run, "select count(*), max(decided_at) from pod.decisions")[0]
-    # the APN source is unreachable: its extract fails (no retries here), nothing after it runs
+    # the APN source is unreachable: the contract check before any extract fails, nothing after it runs
     monkeypatch.setenv("APN_DATABASE_URL", f"postgresql://postgres@127.0.0.1:{settings.warehouse().port}/no_such_apn")
     monkeypatch.setenv("REVOPS_TASK_RETRIES", "0")
     with pytest.raises(AssertionError, match="no_such_apn"):
@@ -166,7 +167,7 @@ def test_a_failed_stage_stops_the_run_and_keeps_the_marts(first_run, monkeypatch
         select run_id, status, error from ops.pipeline_runs order by started_at desc limit 1""")[0]
     assert status == "failed" and "no_such_apn" in error
     stages = dict(query(first_run, "select stage, status from ops.pipeline_run_stages where run_id = %s", (run_id,)))
-    assert stages == {"extract_odoo": "succeeded", "extract_apn": "failed"}
+    assert stages == {"source_contract": "failed"}
     assert query(first_run, "select count(*), max(decided_at) from pod.decisions")[0] == decisions_before
 
 

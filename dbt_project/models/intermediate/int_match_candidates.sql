@@ -5,6 +5,7 @@
 {%- set sparse_vectors = source('embeddings', 'sparse_vectors') -%}
 {%- set has_dense = relation_exists(dense_vectors) -%}
 {%- set has_sparse = relation_exists(sparse_vectors) -%}
+{%- set decimals = var('match_similarity_decimals', 4) -%}
 
 with
 
@@ -132,9 +133,19 @@ final as (
         -- owner agreement: null when either side has no owner
         lower(ace_opportunities.owner_email) = lower(odoo_opportunities.salesperson_login) as has_owner_match,
         -- numerics: embeddings (cosine similarity; sparse = BGE-M3 lexical score of the identity texts)
-        cast(1 - (ace_identity.embedding <=> odoo_identity.embedding) as double precision) as identity_similarity,
-        cast(1 - (ace_context.embedding <=> odoo_context.embedding) as double precision) as context_similarity,
-        cast(-(ace_sparse.embedding <#> odoo_sparse.embedding) as double precision) as sparse_similarity,
+        -- rounded: two builds of the same vectors differ by float noise (~1e-7), decisions must not
+        cast(
+            round(cast(1 - (ace_identity.embedding <=> odoo_identity.embedding) as numeric), {{ decimals }})
+            as double precision
+        ) as identity_similarity,
+        cast(
+            round(cast(1 - (ace_context.embedding <=> odoo_context.embedding) as numeric), {{ decimals }})
+            as double precision
+        ) as context_similarity,
+        cast(
+            round(cast(-(ace_sparse.embedding <#> odoo_sparse.embedding) as numeric), {{ decimals }})
+            as double precision
+        ) as sparse_similarity,
         -- numerics: dates
         cast(
             round(abs(extract(epoch from ace_opportunities.created_at - odoo_opportunities.created_at)) / 86400)

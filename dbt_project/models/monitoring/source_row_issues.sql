@@ -5,6 +5,19 @@
 {%- set matched_description_chars = var('search_max_description_chars') -%}
 {%- set matched_description_chars_text = '{:,}'.format(matched_description_chars) -%}
 {%- set plausible_years_ahead = 5 -%}
+{#- landed tables that carry `_quarantine` (extract: numbers Arrow cannot represent land as NULL, their text there) -#}
+{%- set quarantined_tables = [] -%}
+{%- if execute -%}
+    {%- set landed_sources = (graph.get('sources') or {}).values() | sort(attribute='unique_id') -%}
+    {%- for node in landed_sources if node.source_name in ('odoo', 'apn') -%}
+        {%- set relation = adapter.get_relation(
+            database=node.database, schema=node.schema, identifier=node.identifier
+        ) -%}
+        {%- if relation is not none and '_quarantine' in source_column_types(relation) -%}
+            {%- do quarantined_tables.append((node.source_name, node.name, relation)) -%}
+        {%- endif -%}
+    {%- endfor -%}
+{%- endif %}
 
 with
 
@@ -349,6 +362,40 @@ negative_usage_cost as (
 
 ),
 
+-- a number no Arrow decimal can carry (NaN, infinity, 1e20 or more, more than 18 decimals): landed as NULL
+unrepresentable_numbers as (
+
+    {% for source_system, source_table, relation in quarantined_tables -%}
+    select
+        '{{ source_system }}' as source_system,
+        '{{ source_table }}' as source_table,
+        cast(landed.id as text) as source_row_id,
+        'unrepresentable_number' as check_name,
+        'error' as severity,
+        quarantined.key as field_name,
+        quarantined.value as field_value,
+        'Row ' || landed.id || ' of {{ source_system }} table {{ source_table }} has ' || quarantined.key || ' = '
+        || quarantined.value || ', which is not a finite number with fewer than 20 digits before and at most 18'
+        || ' after the decimal point: it was landed with ' || quarantined.key || ' empty, so every sum leaves it out;'
+        || ' correct the value in {{ source_system }}.' as explanation
+    from {{ relation }} as landed
+    cross join lateral jsonb_each_text(cast(landed._quarantine as jsonb)) as quarantined
+    where landed._quarantine is not null
+    union all
+    {% endfor -%}
+    select
+        cast(null as text) as source_system,
+        cast(null as text) as source_table,
+        cast(null as text) as source_row_id,
+        cast(null as text) as check_name,
+        cast(null as text) as severity,
+        cast(null as text) as field_name,
+        cast(null as text) as field_value,
+        cast(null as text) as explanation
+    where false
+
+),
+
 unknown_usage_account as (
 
     select
@@ -525,6 +572,8 @@ unioned as (
     select * from negative_usage_cost
     union all
     select * from unknown_usage_account
+    union all
+    select * from unrepresentable_numbers
     union all
     select * from long_descriptions
     union all

@@ -1,0 +1,42 @@
+"""Issue 11.2: the flow retries only errors that can pass on another try."""
+
+from __future__ import annotations
+
+import psycopg2
+import pytest
+
+from extract.pipeline import run_extract
+from orchestration import flow
+from revops import settings
+from tests.conftest import execute, recreate_database
+
+
+def test_a_lost_connection_is_transient():
+    with pytest.raises(psycopg2.OperationalError) as lost:
+        psycopg2.connect(host="127.0.0.1", port=1, dbname="x", user="x", connect_timeout=2)
+    assert flow.is_transient(lost.value)
+    try:  # wrapped, as dlt and sqlalchemy wrap it
+        try:
+            raise lost.value
+        except psycopg2.OperationalError as exc:
+            raise RuntimeError("load failed") from exc
+    except RuntimeError as wrapped:
+        assert flow.is_transient(wrapped)
+
+
+def test_an_extract_that_cannot_pass_is_not_retried(warehouse_server, monkeypatch):
+    """A real deterministic extract failure (a contracted table missing) is not worth a retry."""
+    base = settings.warehouse()
+    odoo = recreate_database(base.with_database("retry_odoo"))
+    execute(odoo, "create table crm_lead (id serial primary key, write_date timestamp)")
+    monkeypatch.setenv("ODOO_DATABASE_URL", f"postgresql://postgres@127.0.0.1:{base.port}/{odoo.database}")
+    with pytest.raises(Exception) as failed:
+        run_extract("odoo")
+    assert not flow.is_transient(failed.value)
+    assert not flow.is_transient(ValueError("not a valid decimal128"))
+
+
+def test_every_retried_task_retries_only_transient_errors():
+    tasks = [flow.extract_source, flow.dbt_build, flow.embed, flow.match, flow.evaluate_matches, flow.build_report]
+    for task in tasks:
+        assert task.retry_condition_fn is flow.transient_only, task.name
