@@ -31,10 +31,12 @@ final as (
         deciding.rule_id,
         case
             when deciding.rule_id = '' then 'no deciding rule'
-            when position('(' in deciding.reasons) = 0
+            when
+                position('(' in deciding.reasons) = 0
                 or position(deciding.rule_id in split_part(deciding.reasons, ').', 1)) = 0
                 then 'reasons do not name ' || deciding.rule_id
-            when deciding.decision = 'needs_review'
+            when
+                deciding.decision = 'needs_review'
                 and position(deciding.rule_id || ': ' in coalesce(deciding.review_checks, '')) = 0
                 then 'review_checks say nothing to check for ' || deciding.rule_id
         end as problem
@@ -43,4 +45,4 @@ final as (
 )
 
 select * from final
-where final.problem is not null
+where problem is not null

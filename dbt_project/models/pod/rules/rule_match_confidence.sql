@@ -57,7 +57,8 @@ final as (
                     || coalesce(' "' || rule_inputs.candidate_lead_name || '"', '')
                     || ' has fused confidence ' || round(rule_inputs.confidence, 3)
                     || case
-                        when rule_inputs.match_level = 'signal_pass' then ', below {{ rule.get("pass_threshold", 0.85) }}'
+                        when rule_inputs.match_level = 'signal_pass'
+                            then ', below {{ rule.get("pass_threshold", 0.85) }}'
                         else ', below {{ rule.get("review_threshold", 0.7) }}'
                     end
                     || ', but one strong signal ('
