@@ -245,8 +245,8 @@ def decision_metrics(truth: Truth) -> dict:
         "decisions": len(decided),
         "auto_approved": len(approved),
         "auto_approve_right": right,
-        # no approval, no precision: reported as unknown rather than a perfect 1.0
-        "auto_approve_precision": round(right / len(approved), 4) if approved else None,
+        # no approval (or no decision truth), no precision: reported as unknown rather than 1.0 or 0.0
+        "auto_approve_precision": round(right / len(approved), 4) if approved and pod_truth else None,
         "auto_rejected": rejected,
         "automated_share": round((len(approved) + rejected) / len(decided), 4) if decided else None,
     }
@@ -259,6 +259,9 @@ def _pod_truth(parts: settings.ConnectionParts | None = None) -> dict[tuple[str,
     conn = psycopg2.connect((parts or settings.apn()).dsn())
     try:
         with conn.cursor() as cur:
+            cur.execute("select to_regclass('truth.pod_inputs') is not null")
+            if not cur.fetchone()[0]:
+                return {}  # labels of matches only: the decisions cannot be judged
             cur.execute(f"select ace_opportunity_id, odoo_lead_id, {', '.join(names)} from truth.pod_inputs")
             return {(row[0], row[1]): dict(zip(names, row[2:])) for row in cur.fetchall()}
     finally:
