@@ -271,3 +271,28 @@ def test_invariant_tests_fail_the_build_on_unsafe_decisions(pod_run):
     # rebuilt by dbt, the decisions are safe again
     revops("--as-of", AS_OF, "dbt", "build", "-s", "decisions", "--exclude", "decision_history", "decision_changes")
     assert query(wh, UNSAFE_APPROVALS) == [(0,)]
+
+
+def test_eval_counts_an_approval_right_only_with_the_true_lead_and_rules_the_truth_satisfies(pod_run):
+    from matching.evaluate import decision_metrics, load_truth
+
+    wh, truth = pod_run
+    before = decision_metrics(load_truth())
+    assert before["decisions"] == len(query(wh, "select 1 from pod.decisions"))
+    assert before["auto_approved"] == 0 and before["auto_approve_precision"] is None  # nothing to judge
+    assert before["automated_share"] == round(before["auto_rejected"] / before["decisions"], 4)
+    # two approvals planted on right leads: one whose truth satisfies every rule, one a Closed Lost opportunity
+    right_lead = dict(query(wh, "select ace_opportunity_id, odoo_lead_id from pod.decisions where odoo_lead_id is not null"))
+    candidates = sorted(ace for ace, cases in truth.items() if right_lead.get(ace) in {c[0] for c in cases})
+    good = next(ace for ace in candidates if truth[ace][0][4] != "Closed Lost")
+    lost = next(ace for ace in candidates if truth[ace][0][4] == "Closed Lost")
+    execute(settings.apn(), """update truth.pod_inputs set is_partner_originated = true, is_spend_known = true,
+                               prior_month_spend = 100, stage = 'Committed', target_close_date = date %s + 30,
+                               has_competing_open_opportunity = false
+                               where ace_opportunity_id = %s""", (AS_OF, good))
+    execute(settings.apn(), "update opportunity set status = 'Approved' where id = %s", (good,))
+    execute(wh, "update pod.decisions set decision = 'auto_approve' where ace_opportunity_id = any(%s)", ([good, lost],))
+    after = decision_metrics(load_truth())
+    assert (after["auto_approved"], after["auto_approve_right"], after["auto_approve_precision"]) == (2, 1, 0.5)
+    assert after["automated_share"] == round((after["auto_rejected"] + 2) / after["decisions"], 4)
+    revops("--as-of", AS_OF, "dbt", "run", "-s", "decisions")
