@@ -123,7 +123,7 @@ def test_decisions_agree_with_the_planted_cases(pod_run):
         assert got["decision"] == expected, (ace_id, label, stage, status, spend, got["reasons"])
         if known and spend > 0:
             assert got["spend"] == ("pass" if spend < 5000 else "fail"), (ace_id, label, got["reasons"])
-            assert abs(got["spend_usd"] - spend) < 0.01, (ace_id, spend, got["reasons"])
+            assert abs(float(got["spend_usd"]) - spend) < 0.01, (ace_id, spend, got["reasons"])
         else:
             # outside the Cost and Usage months, or no cost row for the customer's accounts ("$0.00 across 0
             # accounts" is missing evidence): review, saying what is missing
