@@ -207,6 +207,12 @@ def test_seeds_legacy_config_passes_rules_but_the_guards_hold_the_approval(pod_r
     wh, _ = pod_run
     legacy = tmp_path / "seeds_legacy.yml"
     legacy.write_text(SEEDS_LEGACY)
+    # lookalikes as the scale-0.05 demo showed them (O1022248: fused confidence 0.0014, company name 1.000): this
+    # fixture embeds nothing, so its best candidates all come from exact keys; a few are turned into lookalikes
+    execute(wh, """update pod.matches set confidence = 0.0014, name_similarity = 1.0, band = 'no_match'
+                   where rank = 1 and ace_opportunity_id in (
+                       select ace_opportunity_id from pod.decisions where partner_originated_outcome = 'pass'
+                       order by ace_opportunity_id limit 25)""")
     # a build: the invariant tests run on the decisions and would fail it
     revops("--tenant", str(legacy), "--as-of", AS_OF, "dbt", "build", "-s", "rule_inputs+",
            "--exclude", "decision_history", "decision_changes")
@@ -230,6 +236,9 @@ def test_seeds_legacy_config_passes_rules_but_the_guards_hold_the_approval(pod_r
     assert query(wh, UNSAFE_APPROVALS) == [(0,)]
     assert query(wh, """select count(*) from pod.decisions
                         where decision = 'auto_approve' and not (is_spend_verified and is_eligible)""") == [(0,)]
+    # back to the real matches and the default rules
+    revops("--as-of", AS_OF, "dbt", "run", "-s", "matches", "rule_inputs+", "--exclude", "decision_history",
+           "decision_changes")
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
