@@ -261,11 +261,14 @@ def test_invariant_tests_fail_the_build_on_unsafe_decisions(pod_run):
 
     # one unsafe approval of each kind, made as a broken model would make it (reasons still name a rule)
     planted = {
-        "assert_pod_no_auto_approve_below_pass_threshold": pick("odoo_lead_id is not null and confidence < 0.85"),
+        "assert_pod_no_auto_approve_below_pass_threshold": pick("odoo_lead_id is not null"),
         "assert_pod_no_auto_approve_without_matched_lead": pick("odoo_lead_id is null"),
         "assert_pod_no_auto_approve_without_verified_spend": pick("not is_spend_verified"),
         "assert_pod_no_auto_approve_on_ineligible_stage": pick("ace_stage = 'Closed Lost'"),
     }
+    # a lookalike's confidence (this fixture embeds nothing: its matched leads all come from exact keys)
+    execute(wh, "update pod.decisions set confidence = 0.0014 where ace_opportunity_id = %s",
+            (planted["assert_pod_no_auto_approve_below_pass_threshold"],))
     execute(wh, """update pod.decisions set decision = 'auto_approve', deciding_rules = 'timeline',
                    reasons = 'Auto-approve: every rule passed (timeline). ' || reasons
                    where ace_opportunity_id = any(%s)""", (list(planted.values()),))
