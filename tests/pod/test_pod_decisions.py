@@ -294,7 +294,7 @@ def test_eval_counts_an_approval_right_only_with_the_true_lead_and_rules_the_tru
     assert before["auto_approved"] == 0 and before["auto_approve_precision"] is None  # nothing to judge
     assert before["automated_share"] == round(before["auto_rejected"] / before["decisions"], 4)
     # two approvals planted on right leads: one whose truth satisfies every rule, one a Closed Lost opportunity
-    right_lead = dict(query(wh, "select ace_opportunity_id, odoo_lead_id from pod.decisions where odoo_lead_id is not null"))
+    right_lead = dict(query(wh, "select ace_opportunity_id, odoo_lead_id from pod.decisions where odoo_lead_id > 0"))
     candidates = sorted(ace for ace, cases in truth.items() if right_lead.get(ace) in {c[0] for c in cases})
     good = next(ace for ace in candidates if truth[ace][0][4] != "Closed Lost")
     lost = next(ace for ace in candidates if truth[ace][0][4] == "Closed Lost")
@@ -303,7 +303,8 @@ def test_eval_counts_an_approval_right_only_with_the_true_lead_and_rules_the_tru
                                has_competing_open_opportunity = false
                                where ace_opportunity_id = %s""", (AS_OF, good))
     execute(settings.apn(), "update opportunity set status = 'Approved' where id = %s", (good,))
-    execute(wh, "update pod.decisions set decision = 'auto_approve' where ace_opportunity_id = any(%s)", ([good, lost],))
+    execute(wh, "update pod.decisions set decision = 'auto_approve' where ace_opportunity_id = any(%s)",
+            ([good, lost],))
     after = decision_metrics(load_truth())
     assert (after["auto_approved"], after["auto_approve_right"], after["auto_approve_precision"]) == (2, 1, 0.5)
     assert after["automated_share"] == round((after["auto_rejected"] + 2) / after["decisions"], 4)
