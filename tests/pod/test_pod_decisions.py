@@ -302,7 +302,9 @@ def test_eval_counts_an_approval_right_only_with_the_true_lead_and_rules_the_tru
                                prior_month_spend = 100, stage = 'Committed', target_close_date = date %s + 30,
                                has_competing_open_opportunity = false
                                where ace_opportunity_id = %s""", (AS_OF, good))
-    execute(settings.apn(), "update opportunity set status = 'Approved' where id = %s", (good,))
+    # the source agrees (an earlier test may have turned it into an AWS referral)
+    execute(settings.apn(), """update opportunity set status = 'Approved', opportunity_ownership = 'Partner Referral'
+                               where id = %s""", (good,))
     execute(wh, "update pod.decisions set decision = 'auto_approve' where ace_opportunity_id = any(%s)",
             ([good, lost],))
     after = decision_metrics(load_truth())
