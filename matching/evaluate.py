@@ -4,6 +4,14 @@ Top-1 decision per ACE opportunity: its rank-1 candidate is the proposed lead un
 (the `review` band proposes a lead for a person to confirm); "no match" is right when an opportunity without a
 lead gets no proposal. The auto-match figures count only the `match` band (what is accepted without review).
 Band thresholds come from the POD rules (rules/pod.yml, rule match_confidence), as in pod.matches.
+
+Beside F1, what counts for finance: the precision of the auto-approve path of pod.decisions (a wrong approval is
+a wrong discount claim) and the share of opportunities decided without a person (auto_approve + auto_reject).
+An auto-approval is right when the approved lead is a true lead of the opportunity AND the demo truth
+(truth.pod_inputs of that pair) satisfies every rule an approval needs: partner originated, prior-month spend
+known and below the threshold, an eligible stage (rules/pod.yml), the target close date within the window of the
+decision's as-of date, no competing open opportunity of the customer, and an eligible review/acceptance status
+(read from the APN opportunity itself: the generator keeps no separate truth of it).
 Written to ops.match_eval (one row per evaluation), ops.match_eval_thresholds (precision-recall table) and
 ops.match_eval_errors (the worst errors with their signals) for the report.
 """
@@ -197,7 +205,83 @@ def evaluate(worst: int = 20) -> Evaluation:
             errors.append({"ace_opportunity_id": ace, "error": "no_candidate", "severity": 1.0, "predicted_lead_id": None,
                            "true_lead_ids": sorted(truth.matches[ace]), **{c: None for c in ERROR_COLUMNS}})
     errors.sort(key=lambda e: -e["severity"])
+    metrics.update(decision_metrics(truth))
     return Evaluation(metrics, thresholds, calibration, errors[:worst])
+
+
+def decision_metrics(truth: Truth) -> dict:
+    """Auto-approve precision and the share decided without a person, from pod.decisions (see the module doc)."""
+    from revops import rules
+
+    config = rules.load().config["rules"]
+    eligibility = config.get("eligibility", {})
+    timeline = config.get("timeline", {})
+    spend = config.get("spend_threshold", {})
+    with warehouse.connect() as conn, conn.cursor() as cur:
+        cur.execute("select to_regclass('pod.decisions') is not null")
+        if not cur.fetchone()[0]:
+            return {"decisions": 0, "auto_approved": 0, "auto_approve_right": 0, "auto_approve_precision": None,
+                    "auto_rejected": 0, "automated_share": None}
+        cur.execute("select ace_opportunity_id, decision, odoo_lead_id, as_of_date from pod.decisions")
+        decided = cur.fetchall()
+    pod_truth = _pod_truth()
+    statuses = _lifecycle_statuses([ace for ace, decision, _, _ in decided if decision == "auto_approve"])
+    right = 0
+    approved = [(ace, lead, as_of) for ace, decision, lead, as_of in decided if decision == "auto_approve"]
+    for ace, lead, as_of in approved:
+        facts = pod_truth.get((ace, lead))
+        if lead is None or not truth.is_match(ace, lead) or facts is None:
+            continue
+        days = (facts["target_close_date"] - as_of).days if facts["target_close_date"] else None
+        if (facts["is_partner_originated"] and facts["is_spend_known"]
+                and facts["prior_month_spend"] < spend.get("threshold_usd", 5000)
+                and facts["stage"] in eligibility.get("eligible_stages", ())
+                and statuses.get(ace) in eligibility.get("eligible_statuses", ())
+                and days is not None and 0 <= days <= timeline.get("close_within_days", 90)
+                and not facts["has_competing_open_opportunity"]):
+            right += 1
+    rejected = sum(1 for _, decision, _, _ in decided if decision == "auto_reject")
+    return {
+        "decisions": len(decided),
+        "auto_approved": len(approved),
+        "auto_approve_right": right,
+        # no approval (or no decision truth), no precision: reported as unknown rather than 1.0 or 0.0
+        "auto_approve_precision": round(right / len(approved), 4) if approved and pod_truth else None,
+        "auto_rejected": rejected,
+        "automated_share": round((len(approved) + rejected) / len(decided), 4) if decided else None,
+    }
+
+
+def _pod_truth(parts: settings.ConnectionParts | None = None) -> dict[tuple[str, int], dict]:
+    """What the POD rules should see per true (ACE opportunity, lead) pair (truth.pod_inputs)."""
+    names = ("is_partner_originated", "is_spend_known", "prior_month_spend", "stage", "target_close_date",
+             "has_competing_open_opportunity")
+    conn = psycopg2.connect((parts or settings.apn()).dsn())
+    try:
+        with conn.cursor() as cur:
+            cur.execute("select to_regclass('truth.pod_inputs') is not null")
+            if not cur.fetchone()[0]:
+                return {}  # labels of matches only: the decisions cannot be judged
+            cur.execute(f"select ace_opportunity_id, odoo_lead_id, {', '.join(names)} from truth.pod_inputs")
+            return {(row[0], row[1]): dict(zip(names, row[2:])) for row in cur.fetchall()}
+    finally:
+        conn.close()
+
+
+def _lifecycle_statuses(ace_ids: list[str]) -> dict[str, str | None]:
+    """The ACE lifecycle status as the source holds it: review status of a partner referral (the API's Pending
+    Submission is Draft), acceptance of an AWS referral."""
+    if not ace_ids:
+        return {}
+    conn = psycopg2.connect(settings.apn().dsn())
+    try:
+        with conn.cursor() as cur:
+            cur.execute("""select id, case when opportunity_ownership = 'AWS Referral' then partner_acceptance_status
+                                      when btrim(status) = 'Pending Submission' then 'Draft' else btrim(status) end
+                           from opportunity where id = any(%s)""", (ace_ids,))
+            return dict(cur.fetchall())
+    finally:
+        conn.close()
 
 
 def write_evaluation(evaluation: Evaluation) -> None:
@@ -211,7 +295,10 @@ def write_evaluation(evaluation: Evaluation) -> None:
         # columns added after the first release: older warehouses get them on their next evaluation
         cur.execute("""alter table ops.match_eval add column if not exists review_threshold numeric,
             add column if not exists auto_match_predicted int, add column if not exists auto_match_precision numeric,
-            add column if not exists auto_match_recall numeric, add column if not exists auto_match_f1 numeric""")
+            add column if not exists auto_match_recall numeric, add column if not exists auto_match_f1 numeric,
+            add column if not exists decisions int, add column if not exists auto_approved int,
+            add column if not exists auto_approve_right int, add column if not exists auto_approve_precision numeric,
+            add column if not exists auto_rejected int, add column if not exists automated_share numeric""")
         cur.execute("""create table if not exists ops.match_eval_thresholds (
             eval_id uuid not null references ops.match_eval (eval_id) on delete cascade, threshold numeric not null,
             predicted int, precision numeric, recall numeric, f1 numeric, no_match_accuracy numeric,
@@ -225,13 +312,16 @@ def write_evaluation(evaluation: Evaluation) -> None:
             """insert into ops.match_eval (eval_id, model_family, pass_threshold, opportunities_with_candidates,
                predicted, true_positive, actual, precision, recall, f1, no_match_opportunities, no_match_accuracy,
                truth_lead_in_candidates, calibration, review_threshold, auto_match_predicted, auto_match_precision,
-               auto_match_recall, auto_match_f1)
-               values (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)""",
+               auto_match_recall, auto_match_f1, decisions, auto_approved, auto_approve_right, auto_approve_precision,
+               auto_rejected, automated_share)
+               values (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)""",
             (evaluation.eval_id, m["model_family"], m["pass_threshold"], m["opportunities_with_candidates"],
              m["predicted"], m["true_positive"], m["actual"], m["precision"], m["recall"], m["f1"],
              m["no_match_opportunities"], m["no_match_accuracy"], m["truth_lead_in_candidates"],
              json.dumps(evaluation.calibration), m["review_threshold"], m["auto_match_predicted"],
-             m["auto_match_precision"], m["auto_match_recall"], m["auto_match_f1"]))
+             m["auto_match_precision"], m["auto_match_recall"], m["auto_match_f1"], m.get("decisions"),
+             m.get("auto_approved"), m.get("auto_approve_right"), m.get("auto_approve_precision"),
+             m.get("auto_rejected"), m.get("automated_share")))
         for t in evaluation.thresholds:
             cur.execute("insert into ops.match_eval_thresholds values (%s,%s,%s,%s,%s,%s,%s)",
                         (evaluation.eval_id, t["threshold"], t["predicted"], t["precision"], t["recall"], t["f1"],
@@ -255,6 +345,11 @@ def format_evaluation(evaluation: Evaluation) -> str:
         f"recall {m['auto_match_recall']:.4f}  F1 {m['auto_match_f1']:.4f}  "
         f"({m['auto_match_true_positive']} right of {m['auto_match_predicted']})",
         f"no match: accuracy {m['no_match_accuracy']}  ({m['no_match_opportunities']} opportunities without a lead)",
+        f"POD auto-approve: precision {_pct(m.get('auto_approve_precision'))}  "
+        f"({m.get('auto_approve_right')} right of {m.get('auto_approved')} approved: right lead and the truth "
+        f"satisfies the rules)",
+        f"decided without a person: {_pct(m.get('automated_share'))}  ({m.get('auto_approved')} approved + "
+        f"{m.get('auto_rejected')} rejected of {m.get('decisions')} decisions)",
         f"true lead among the kept candidates: {m['truth_lead_in_candidates']}",
         "",
         "threshold  predicted  precision  recall     F1  no-match acc",
@@ -273,6 +368,10 @@ def format_evaluation(evaluation: Evaluation) -> str:
             f"{_r(e['identity_similarity'])} ctx {_r(e['context_similarity'])} gap {e['created_gap_days']}d "
             f"owner {e['has_owner_match']}")
     return "\n".join(lines)
+
+
+def _pct(value) -> str:
+    return "n/a (none)" if value is None else f"{float(value):.4f}"
 
 
 def _r(value) -> str:

@@ -40,7 +40,7 @@ class RulesConfigError(ValueError):
 
 @dataclass(frozen=True)
 class Setting:
-    kind: str  # bool | number | integer | string | choice | date
+    kind: str  # bool | number | integer | string | choice | list (of non-empty strings)
     minimum: float | None = None
     maximum: float | None = None
     exclusive_minimum: bool = False
@@ -54,6 +54,10 @@ class Setting:
             return None if isinstance(value, str) and value.strip() else f"must be a non-empty string (got {value!r})"
         if self.kind == "choice":
             return None if value in self.choices else f"must be one of {', '.join(self.choices)} (got {value!r})"
+        if self.kind == "list":
+            if isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value):
+                return None
+            return f"must be a non-empty list of names, e.g. [Approved] (got {value!r})"
         if self.kind in ("number", "integer"):
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 return f"must be a number (got {value!r})"
@@ -72,6 +76,8 @@ class Setting:
 
 COMMON = {"enabled": Setting("bool"), "critical": Setting("bool"), "description": Setting("string")}
 FRACTION = Setting("number", 0, 1)
+# What a rule concludes when its evidence is missing (SPEC: missing evidence is never a pass by default).
+ON_MISSING_DATA = Setting("choice", choices=OUTCOMES_ON)
 
 # The built-in rules and their settings. A rule not listed here is a new rule: it needs its model file and may
 # carry free settings under `params` (scalars), which its model reads with pod_rule_param().
@@ -79,30 +85,43 @@ RULE_SETTINGS: dict[str, dict[str, Setting]] = {
     "partner_originated": {
         "ownership_value": Setting("string"),
         "on_origination_disagreement": Setting("choice", choices=("report", "review")),
+        "on_missing_data": ON_MISSING_DATA,
     },
     "spend_threshold": {
         "threshold_usd": Setting("number", 0, 1e9, exclusive_minimum=True),
         "spend_month": Setting("choice", choices=("before_creation", "before_target_close")),
         "expand_payer": Setting("bool"),
-        "on_missing_data": Setting("choice", choices=OUTCOMES_ON),
+        "on_missing_data": ON_MISSING_DATA,
     },
     "end_user_reporting": {
         "mode": Setting("choice", choices=("not_evaluated", "required")),
         "within_days": Setting("integer", 1, 3650),
+        "on_missing_data": ON_MISSING_DATA,
     },
     "match_confidence": {
         "pass_threshold": FRACTION,
         "review_threshold": FRACTION,
+        # what one strong signal does below review_threshold; never an auto-approve (see rules/pod.yml)
+        "single_signal_mode": Setting("choice", choices=("review", "off", "pass")),
         "dense_similarity_pass": FRACTION,
         "name_similarity_pass": FRACTION,
         "exact_domain_passes": Setting("bool"),
+        "on_missing_data": ON_MISSING_DATA,
+    },
+    "eligibility": {
+        "eligible_stages": Setting("list"),
+        "eligible_statuses": Setting("list"),
+        "ineligible_statuses": Setting("list"),
+        "on_missing_data": ON_MISSING_DATA,
     },
     "timeline": {
         "close_within_days": Setting("integer", 1, 3650),
         "on_competing_opportunity": Setting("choice", choices=OUTCOMES_ON),
-        "on_missing_close_date": Setting("choice", choices=OUTCOMES_ON),
+        "on_missing_data": ON_MISSING_DATA,
     },
 }
+# Keys of earlier releases: a file that still uses one is told the new name instead of "unknown key".
+RENAMED_KEYS = {("timeline", "on_missing_close_date"): "on_missing_data"}
 REQUIRED_NEW_RULE_KEYS = ("enabled", "critical")
 
 
@@ -217,6 +236,9 @@ def _check_file(path: Path, data: dict, is_base: bool) -> list[str]:
                     problems.append(f"{where}: {key}.params: must be a mapping of scalar settings (got {value!r})")
                 continue
             setting = allowed.get(name)
+            if (rule_id, name) in RENAMED_KEYS:
+                problems.append(f"{where}: {key}.{name}: renamed; write {RENAMED_KEYS[rule_id, name]}: {value} instead")
+                continue
             if setting is None:
                 problems.append(f"{where}: {key}.{name}: unknown key (expected one of {', '.join(sorted(allowed))}"
                                 f"{', params' if known is None else ''})")
@@ -248,6 +270,12 @@ def _check_merged(chain: list[tuple[Path, dict]], merged: dict) -> list[str]:
         problems.append(f"{origin('match_confidence', 'review_threshold', 'pass_threshold')}: "
                         f"rules.match_confidence.review_threshold: must be <= pass_threshold "
                         f"({match['review_threshold']} > {match['pass_threshold']})")
+    eligibility = rules.get("eligibility") or {}
+    both = set(eligibility.get("eligible_statuses") or ()) & set(eligibility.get("ineligible_statuses") or ())
+    if both:
+        problems.append(f"{origin('eligibility', 'eligible_statuses', 'ineligible_statuses')}: "
+                        f"rules.eligibility.ineligible_statuses: {', '.join(sorted(both))} also listed in "
+                        f"eligible_statuses; keep each status in one list")
     for rule_id, rule in rules.items():
         missing = [name for name in REQUIRED_NEW_RULE_KEYS if name not in rule]
         if missing:

@@ -51,20 +51,64 @@
 
 
 {% macro pod_match_level(confidence, identity_similarity, name_similarity, has_domain_match) -%}
-    {#- POD rule 4 on the best candidate: pass at or above the pass threshold of the fused confidence, or on one
-        strong signal (dense identity similarity above, fuzzy name above, exact domain); review down to the
-        review threshold; else no match. -#}
+    {#- POD rule 4 on the best candidate, decided by the fused confidence: pass at or above the pass threshold,
+        review down to the review threshold, else no match. One strong single signal (dense identity similarity,
+        fuzzy name, exact domain) below the review threshold gives single_signal_mode: review (default) lifts it
+        into review; off ignores it; pass (the seeds' text) gives 'signal_pass', which rule 4 shows as a pass but
+        the decision never approves (below the pass threshold). -#}
     {%- set rule = pod_rule('match_confidence') -%}
+    {%- set mode = rule.get('single_signal_mode', 'review') -%}
     case
         when {{ confidence }} is null then 'no_match'
         when {{ confidence }} >= {{ rule.get('pass_threshold', 0.85) }} then 'pass'
-        when coalesce({{ identity_similarity }} > {{ rule.get('dense_similarity_pass', 0.85) }}, false) then 'pass'
-        when coalesce({{ name_similarity }} > {{ rule.get('name_similarity_pass', 0.9) }}, false) then 'pass'
-        {%- if rule.get('exact_domain_passes', true) %}
-            when coalesce({{ has_domain_match }}, false) then 'pass'
+        {%- if mode == 'pass' %}
+            when {{ pod_single_signal(identity_similarity, name_similarity, has_domain_match) }} then 'signal_pass'
         {%- endif %}
         when {{ confidence }} >= {{ rule.get('review_threshold', 0.7) }} then 'review'
+        {%- if mode == 'review' %}
+            when {{ pod_single_signal(identity_similarity, name_similarity, has_domain_match) }} then 'signal_review'
+        {%- endif %}
         else 'no_match'
+    end
+{%- endmacro %}
+
+
+{% macro pod_single_signal(identity_similarity, name_similarity, has_domain_match) -%}
+    {#- True when one of the seeds' single signals is strong on its own (thresholds of rule match_confidence). -#}
+    {%- set rule = pod_rule('match_confidence') -%}
+    (
+        coalesce({{ identity_similarity }} > {{ rule.get('dense_similarity_pass', 0.85) }}, false)
+        or coalesce({{ name_similarity }} > {{ rule.get('name_similarity_pass', 0.9) }}, false)
+        {%- if rule.get('exact_domain_passes', true) %}
+            or coalesce({{ has_domain_match }}, false)
+        {%- endif %}
+    )
+{%- endmacro %}
+
+
+{% macro pod_missing_outcome(rule_id) -%}
+    {#- The outcome of a rule whose evidence is missing (setting on_missing_data; review when unset). -#}
+    '{{ pod_rule(rule_id).get("on_missing_data", "review") }}'
+{%- endmacro %}
+
+
+{% macro pod_sql_list(values) -%}
+    {#- A list of names from the rules as a SQL list of string literals: ('a', 'b'). -#}
+    ({%- for value in values -%}'{{ value | replace("'", "''") }}'{{ ', ' if not loop.last }}{%- endfor -%})
+{%- endmacro %}
+
+
+{% macro pod_review_check(rule_id_expression) -%}
+    {#- What a person checks when a rule asks for review (or fails without rejecting), per rule id. -#}
+    case {{ rule_id_expression }}
+        when 'partner_originated' then 'check the ACE origin (Partner or AWS Referral) against the Odoo lead.'
+        when 'spend_threshold'
+            then 'check the customer''s AWS accounts in Odoo and their prior-month spend in the Cost Explorer.'
+        when 'end_user_reporting' then 'check the end-user reporting of the opportunity in ACE.'
+        when 'match_confidence' then 'confirm the Odoo lead, choose another, or mark "no lead".'
+        when 'eligibility' then 'check the ACE stage and status in Partner Central.'
+        when 'timeline' then 'check the target close date and any other open ACE opportunity of the customer.'
+        else 'check the rule''s explanation below.'
     end
 {%- endmacro %}
 

@@ -28,13 +28,20 @@ def test_base_rules_give_the_spec_defaults():
     rule_set = rules.load("default")
     values = rule_set.dbt_vars()
     assert values["pod_rule_ids"] == [
-        "partner_originated", "spend_threshold", "end_user_reporting", "match_confidence", "timeline"]
+        "partner_originated", "spend_threshold", "end_user_reporting", "match_confidence", "eligibility", "timeline"]
     assert values["pod_rules"]["spend_threshold"]["threshold_usd"] == 5000
     assert values["pod_rules"]["spend_threshold"]["critical"] is True
     assert values["pod_rules"]["partner_originated"]["critical"] is True
     assert values["pod_rules"]["end_user_reporting"]["mode"] == "not_evaluated"
     assert values["pod_rules"]["timeline"]["close_within_days"] == 90
     assert (values["match_pass_threshold"], values["match_review_threshold"]) == (0.85, 0.7)
+    # the safe defaults: single signals lift into review at most, missing evidence asks for review, Closed Lost,
+    # Rejected and Expired cannot earn POD
+    assert values["pod_rules"]["match_confidence"]["single_signal_mode"] == "review"
+    assert {rule["on_missing_data"] for rule in values["pod_rules"].values()} == {"review"}
+    eligibility = values["pod_rules"]["eligibility"]
+    assert eligibility["critical"] is True and "Closed Lost" not in eligibility["eligible_stages"]
+    assert {"Rejected", "Expired"} <= set(eligibility["ineligible_statuses"])
     assert values["pod_tenant"] == "default" and values["pod_rule_set_version"].startswith("2026.11.1+")
 
 
@@ -57,6 +64,16 @@ def test_tenant_extends_the_base_and_overrides_only_what_it_names():
     ("rules:\n  spend_threshold:\n    spend_month: last_year\n", "must be one of before_creation, before_target_close"),
     ("rules:\n  new_program_rule:\n    enabled: true\n", "rules.new_program_rule: unknown rule (no model"),
     ("as_of_date: yesterday\n", "as_of_date: must be a date"),
+    ("rules:\n  match_confidence:\n    single_signal_mode: approve\n",
+     "rules.match_confidence.single_signal_mode: must be one of review, off, pass"),
+    ("rules:\n  spend_threshold:\n    on_missing_data: ignore\n",
+     "rules.spend_threshold.on_missing_data: must be one of pass, review, fail"),
+    ("rules:\n  timeline:\n    on_missing_close_date: fail\n",
+     "rules.timeline.on_missing_close_date: renamed; write on_missing_data: fail instead"),
+    ("rules:\n  eligibility:\n    eligible_stages: Committed\n",
+     "rules.eligibility.eligible_stages: must be a non-empty list of names"),
+    ("rules:\n  eligibility:\n    eligible_statuses: [Approved, Rejected]\n",
+     "rules.eligibility.ineligible_statuses: Rejected also listed in eligible_statuses"),
     ("colour: blue\n", "colour: unknown key"),
 ])
 def test_bad_tenant_file_fails_with_file_key_and_reason(tenant_dir, override, message):

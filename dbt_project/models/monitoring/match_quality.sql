@@ -4,7 +4,8 @@
 ) is not none %}
 {#- columns added after the first release: a warehouse evaluated by an older version reads them as null #}
 {%- set added_columns = ['review_threshold', 'auto_match_predicted', 'auto_match_precision',
-    'auto_match_recall', 'auto_match_f1'] -%}
+    'auto_match_recall', 'auto_match_f1', 'decisions', 'auto_approved', 'auto_approve_right',
+    'auto_approve_precision', 'auto_rejected', 'automated_share'] -%}
 {%- set present_columns = (adapter.get_columns_in_relation(match_eval) | map(attribute='name') | list)
     if match_eval_exists else [] %}
 -- Matching accuracy per `revops eval` run (ops.match_eval); empty until the first evaluation writes the table
@@ -60,7 +61,13 @@ with
             cast(null as integer) as auto_match_predicted,
             cast(null as numeric) as auto_match_precision,
             cast(null as numeric) as auto_match_recall,
-            cast(null as numeric) as auto_match_f1
+            cast(null as numeric) as auto_match_f1,
+            cast(null as integer) as decisions,
+            cast(null as integer) as auto_approved,
+            cast(null as integer) as auto_approve_right,
+            cast(null as numeric) as auto_approve_precision,
+            cast(null as integer) as auto_rejected,
+            cast(null as numeric) as automated_share
         where false
 
     ),
@@ -89,6 +96,12 @@ final as (
         cast(evaluations.auto_match_precision as numeric) as auto_match_precision,
         cast(evaluations.auto_match_recall as numeric) as auto_match_recall,
         cast(evaluations.auto_match_f1 as numeric) as auto_match_f1,
+        cast(evaluations.decisions as integer) as decisions,
+        cast(evaluations.auto_approved as integer) as auto_approved,
+        cast(evaluations.auto_approve_right as integer) as auto_approve_right,
+        cast(evaluations.auto_approve_precision as numeric) as auto_approve_precision,
+        cast(evaluations.auto_rejected as integer) as auto_rejected,
+        cast(evaluations.automated_share as numeric) as automated_share,
         cast(row_number() over (order by evaluations.evaluated_at desc) as integer) as eval_recency
     from evaluations
 

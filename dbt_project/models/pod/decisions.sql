@@ -1,9 +1,14 @@
 {#- One POD decision per ACE opportunity from the outcomes of the enabled rules (pod.rule_outcomes):
     auto_reject when a critical rule fails; needs_review when a rule asks for review or a non-critical rule
-    fails; auto_approve when every rule passes or is not evaluated. -#}
+    fails; auto_approve when every rule passes or is not evaluated AND the approval guards hold, whatever the
+    configuration: a matched lead at or above the pass threshold of the fused confidence, prior-month spend
+    verified from Cost and Usage rows, an eligible ACE stage and status. A case that passes the rules but not a
+    guard (a rule disabled, on_missing_data pass, single_signal_mode pass) needs review; the dbt tests
+    assert_pod_* fail the build if an approval ever breaks one. -#}
 {%- set built_in_rules = [
-    'partner_originated', 'spend_threshold', 'end_user_reporting', 'match_confidence', 'timeline'
+    'partner_originated', 'spend_threshold', 'end_user_reporting', 'match_confidence', 'eligibility', 'timeline'
 ] -%}
+{%- set pass_threshold = var('match_pass_threshold', 0.85) -%}
 
 with
 
@@ -52,6 +57,17 @@ per_opportunity as (
             order by ranked_outcomes.rule_order
         ) as review_rules,
         string_agg(
+            case when ranked_outcomes.outcome = 'pass' then ranked_outcomes.rule_id end, ', '
+            order by ranked_outcomes.rule_order
+        ) as passed_rules,
+        string_agg(
+            case
+                when ranked_outcomes.severity = 2
+                    then ranked_outcomes.rule_id || ': ' || {{ pod_review_check('ranked_outcomes.rule_id') }}
+            end, ' '
+            order by ranked_outcomes.rule_order
+        ) as review_checks,
+        string_agg(
             ranked_outcomes.explanation, ' '
             order by ranked_outcomes.severity, ranked_outcomes.rule_order
         ) as explanations,
@@ -69,25 +85,115 @@ per_opportunity as (
 
 ),
 
-decided as (
+-- the approval guards: facts an auto-approve needs, checked on the evidence whatever the configuration says
+guarded as (
 
     select
         rule_inputs.*,
+        per_opportunity.critical_failures,
+        per_opportunity.review_rules,
+        per_opportunity.passed_rules,
+        per_opportunity.review_checks,
+        per_opportunity.explanations,
+        coalesce(per_opportunity.rule_outcomes, cast('{}' as jsonb)) as rule_outcomes,
         {%- for rule_id in built_in_rules %}
             coalesce(per_opportunity.{{ rule_id }}_outcome, 'not_evaluated') as {{ rule_id }}_outcome,
         {%- endfor %}
-        per_opportunity.critical_failures,
-        per_opportunity.review_rules,
-        per_opportunity.explanations,
-        coalesce(per_opportunity.rule_outcomes, cast('{}' as jsonb)) as rule_outcomes,
-        case
-            when per_opportunity.critical_failures is not null then 'auto_reject'
-            when per_opportunity.review_rules is not null then 'needs_review'
-            else 'auto_approve'
-        end as decision
+        coalesce(
+            rule_inputs.odoo_lead_id is not null and rule_inputs.confidence >= {{ pass_threshold }}, false
+        ) as is_match_verified,
+        coalesce(
+            cast(per_opportunity.rule_outcomes -> 'spend_threshold' -> 'evidence' ->> 'is_verified' as boolean), false
+        ) as is_spend_verified,
+        coalesce(
+            cast(per_opportunity.rule_outcomes -> 'eligibility' -> 'evidence' ->> 'is_eligible' as boolean), false
+        ) as is_eligible
     from rule_inputs
     left join per_opportunity
         on rule_inputs.ace_opportunity_id = per_opportunity.ace_opportunity_id
+
+),
+
+decided as (
+
+    select
+        guarded.*,
+        nullif(concat_ws(
+            ', ',
+            case when not guarded.is_match_verified then 'match_confidence' end,
+            case when not guarded.is_spend_verified then 'spend_threshold' end,
+            case when not guarded.is_eligible then 'eligibility' end
+        ), '') as guard_failures,
+        case
+            when guarded.critical_failures is not null then 'auto_reject'
+            when guarded.review_rules is not null then 'needs_review'
+            when guarded.is_match_verified and guarded.is_spend_verified and guarded.is_eligible then 'auto_approve'
+            else 'needs_review'
+        end as decision
+    from guarded
+
+),
+
+-- what the decision says: the deciding rules, the sentences of the guards that held it, what a person checks
+explained as (
+
+    select
+        decided.*,
+        case decided.decision
+            when 'auto_reject' then decided.critical_failures
+            when 'needs_review' then coalesce(decided.review_rules, decided.guard_failures)
+            else decided.passed_rules
+        end as deciding_rules,
+        case
+            when decided.decision = 'needs_review' and decided.review_rules is null
+                then concat_ws(
+                    ' ',
+                    case
+                        when not decided.is_match_verified
+                            then
+                                'Approval guard (match_confidence): '
+                                || case
+                                    when decided.odoo_lead_id is null then 'no matched Odoo lead'
+                                    else
+                                        'fused confidence ' || round(coalesce(decided.confidence, 0), 3)
+                                        || ' is below the pass threshold {{ pass_threshold }}'
+                                end
+                                || ', so no automatic approval.'
+                    end,
+                    case
+                        when not decided.is_spend_verified
+                            then
+                                'Approval guard (spend_threshold): the prior-month spend is not verified from '
+                                || 'Cost and Usage rows, so no automatic approval.'
+                    end,
+                    case
+                        when not decided.is_eligible
+                            then
+                                'Approval guard (eligibility): the ACE stage and status are not verified as '
+                                || 'eligible, so no automatic approval.'
+                    end
+                )
+        end as guard_explanations,
+        case
+            when decided.decision = 'needs_review'
+                then concat_ws(
+                    ' ',
+                    decided.review_checks,
+                    case
+                        when decided.review_rules is null and not decided.is_match_verified
+                            then 'match_confidence: ' || {{ pod_review_check("'match_confidence'") }}
+                    end,
+                    case
+                        when decided.review_rules is null and not decided.is_spend_verified
+                            then 'spend_threshold: ' || {{ pod_review_check("'spend_threshold'") }}
+                    end,
+                    case
+                        when decided.review_rules is null and not decided.is_eligible
+                            then 'eligibility: ' || {{ pod_review_check("'eligibility'") }}
+                    end
+                )
+        end as review_checks_text
+    from decided
 
 ),
 
@@ -109,12 +215,15 @@ final as (
         cast(decided.decision as text) as decision,
         cast(
             case decided.decision
-                when 'auto_reject' then 'Auto-reject: critical rule failed (' || decided.critical_failures || ').'
-                when 'needs_review' then 'Needs review (' || decided.review_rules || ').'
-                else 'Auto-approve: every rule passed.'
+                when 'auto_reject' then 'Auto-reject: critical rule failed (' || decided.deciding_rules || ').'
+                when 'needs_review' then 'Needs review (' || decided.deciding_rules || ').'
+                else 'Auto-approve: every rule passed (' || decided.deciding_rules || ').'
             end
+            || coalesce(' ' || decided.guard_explanations, '')
             || coalesce(' ' || decided.explanations, '') as text
         ) as reasons,
+        cast(decided.deciding_rules as text) as deciding_rules,
+        cast(decided.review_checks_text as text) as review_checks,
         {%- for rule_id in built_in_rules %}
             cast(decided.{{ rule_id }}_outcome as text) as {{ rule_id }}_outcome,
         {%- endfor %}
@@ -123,6 +232,10 @@ final as (
 
         -- numerics
         cast(coalesce(decided.confidence, 0) as numeric) as confidence,
+
+        -- booleans
+        cast(decided.is_spend_verified as boolean) as is_spend_verified,
+        cast(decided.is_eligible as boolean) as is_eligible,
 
         -- json
         cast(decided.rule_outcomes as jsonb) as rule_outcomes,
@@ -134,7 +247,7 @@ final as (
         -- timestamps
         cast('{{ run_started_at }}' as timestamptz) as decided_at
 
-    from decided
+    from explained as decided
 
 )
 

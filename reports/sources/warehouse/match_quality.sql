@@ -17,6 +17,10 @@ select
     auto_match_precision,
     auto_match_recall,
     auto_match_f1,
+    decisions,
+    auto_approved,
+    auto_approve_precision,
+    automated_share,
     eval_recency
 from monitoring.match_quality
 order by evaluated_at desc

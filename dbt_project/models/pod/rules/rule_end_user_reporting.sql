@@ -50,6 +50,7 @@ final as (
         'end_user_reporting' as rule_id,
         {%- if rule.get('mode') == 'required' %}
             case
+                when judged.first_reported_at is null then {{ pod_missing_outcome('end_user_reporting') }}
                 when judged.days_to_report <= {{ within_days }} then 'pass'
                 else 'fail'
             end as outcome,
@@ -65,7 +66,7 @@ final as (
         ) as evidence,
         {%- if rule.get('mode') == 'required' %}
             case
-                when judged.first_reported_at is null then 'No end-user reporting found for the opportunity.'
+                when judged.first_reported_at is null then 'End-user reporting unknown: no unmasked end-user record for the opportunity.'
                 when judged.days_to_report <= {{ within_days }}
                     then 'End user reported ' || judged.days_to_report
                     || ' days after creation, within {{ within_days }} days.'

@@ -1,6 +1,7 @@
 {#- What every POD rule reads: one row per ACE opportunity with its best Odoo lead candidate (pod.matches,
-    rank 1), the level of that match (rule 4), the customer of the lead when the match is accepted, and the
-    as-of date of the run. -#}
+    rank 1), the level of that match (rule 4: pass | signal_pass | review | signal_review | no_match, see
+    pod_match_level), the customer of the lead when the match is proposed, the ACE lifecycle (stage, review and
+    acceptance status) and the as-of date of the run. -#}
 
 with
 
@@ -58,6 +59,8 @@ final as (
         ace_opportunities.customer_company_name,
         ace_opportunities.opportunity_ownership,
         ace_opportunities.ace_stage,
+        ace_opportunities.review_status,
+        ace_opportunities.partner_acceptance_status,
         odoo_opportunities.lead_name as candidate_lead_name,
         odoo_opportunities.customer_name as candidate_customer_name,
         odoo_opportunities.origination as lead_origination,
@@ -88,7 +91,8 @@ final as (
         {{ pod_as_of_date() }} as as_of_date,
 
         -- timestamps
-        ace_opportunities.created_at
+        ace_opportunities.created_at,
+        ace_opportunities.accept_by_at
 
     from ace_opportunities
     left join best_candidates

@@ -1,7 +1,9 @@
 {{ config(tags=['pod_rule']) }}
-{#- POD rule 4: the best Odoo lead candidate (pod.matches rank 1) is a match. Pass at or above the pass threshold
-    of the fused confidence, or on one strong signal (dense identity similarity, fuzzy name, exact domain);
-    review down to the review threshold; below it there is no match (fail). -#}
+{#- POD rule 4: the best Odoo lead candidate (pod.matches rank 1) is a match, decided by the calibrated fused
+    confidence: pass at or above the pass threshold, review down to the review threshold, below it no match
+    (fail). One strong single signal below the review threshold asks for review (single_signal_mode review);
+    with single_signal_mode pass (the seeds' text) it passes this rule, but the decision's approval guard still
+    holds it for review (below the pass threshold). No candidate at all gives on_missing_data. -#}
 {%- set rule = pod_rule('match_confidence') -%}
 
 with
@@ -17,9 +19,10 @@ final as (
     select
         rule_inputs.ace_opportunity_id,
         'match_confidence' as rule_id,
-        case rule_inputs.match_level
-            when 'pass' then 'pass'
-            when 'review' then 'review'
+        case
+            when rule_inputs.candidate_lead_id is null then {{ pod_missing_outcome('match_confidence') }}
+            when rule_inputs.match_level in ('pass', 'signal_pass') then 'pass'
+            when rule_inputs.match_level in ('review', 'signal_review') then 'review'
             else 'fail'
         end as outcome,
         {{ pod_rule_is_critical('match_confidence') }} as is_critical,
@@ -32,10 +35,15 @@ final as (
             'name_similarity', rule_inputs.name_similarity,
             'has_domain_match', rule_inputs.has_domain_match,
             'match_band', rule_inputs.match_band,
-            'key_evidence', rule_inputs.key_evidence
+            'match_level', rule_inputs.match_level,
+            'single_signal_mode', '{{ rule.get("single_signal_mode", "review") }}',
+            'key_evidence', rule_inputs.key_evidence,
+            -- what the approval guard reads: the fused confidence itself reached the pass threshold
+            'is_verified', coalesce(rule_inputs.match_level = 'pass', false)
         ) as evidence,
         case
-            when rule_inputs.candidate_lead_id is null then 'No Odoo lead candidate found.'
+            when rule_inputs.candidate_lead_id is null
+                then 'No Odoo lead candidate found: link the lead, or confirm the opportunity has none.'
             when rule_inputs.match_level = 'pass' and rule_inputs.confidence >= {{ rule.get('pass_threshold', 0.85) }}
                 then
                     'Matched Odoo lead ' || rule_inputs.candidate_lead_id
@@ -43,11 +51,17 @@ final as (
                     || ' with confidence ' || round(rule_inputs.confidence, 3)
                     || ' (at least {{ rule.get("pass_threshold", 0.85) }})'
                     || coalesce(' by ' || rule_inputs.key_evidence, '') || '.'
-            when rule_inputs.match_level = 'pass'
+            when rule_inputs.match_level in ('signal_pass', 'signal_review')
                 then
-                    'Matched Odoo lead ' || rule_inputs.candidate_lead_id
+                    'Best Odoo lead ' || rule_inputs.candidate_lead_id
                     || coalesce(' "' || rule_inputs.candidate_lead_name || '"', '')
-                    || ' on a strong signal ('
+                    || ' has fused confidence ' || round(rule_inputs.confidence, 3)
+                    || case
+                        when rule_inputs.match_level = 'signal_pass'
+                            then ', below {{ rule.get("pass_threshold", 0.85) }}'
+                        else ', below {{ rule.get("review_threshold", 0.7) }}'
+                    end
+                    || ', but one strong signal ('
                     || concat_ws(
                         ', ',
                         case
@@ -61,7 +75,11 @@ final as (
                         end,
                         case when rule_inputs.has_domain_match then 'exact web domain' end
                     )
-                    || ') although the confidence is ' || round(rule_inputs.confidence, 3) || '.'
+                    || case
+                        when rule_inputs.match_level = 'signal_pass'
+                            then '): passes by single_signal_mode pass; a person confirms the lead before any approval.'
+                        else '): a lookalike company is possible, confirm the lead.'
+                    end
             when rule_inputs.match_level = 'review'
                 then
                     'Best Odoo lead ' || rule_inputs.candidate_lead_id

@@ -40,6 +40,7 @@ final as (
         judged.ace_opportunity_id,
         'partner_originated' as rule_id,
         case
+            when judged.opportunity_ownership is null then {{ pod_missing_outcome('partner_originated') }}
             when not judged.is_partner_originated then 'fail'
             {%- if rule.get('on_origination_disagreement') == 'review' %}
                 when judged.is_disagreement then 'review'
@@ -57,10 +58,12 @@ final as (
         concat_ws(
             ' ',
             case
+                when judged.opportunity_ownership is null
+                    then 'ACE ownership unknown: the opportunity carries no origin (Partner or AWS Referral).'
                 when judged.is_partner_originated
                     then 'ACE ownership is ' || judged.opportunity_ownership || ' (partner originated).'
                 else
-                    'ACE ownership is ' || coalesce(judged.opportunity_ownership, 'unknown')
+                    'ACE ownership is ' || judged.opportunity_ownership
                     || ', not {{ ownership_value }}: not partner originated.'
             end,
             case

@@ -2,7 +2,9 @@
 {#- POD rule 2: the customer's AWS spend (CUR unblended cost) in the calendar month before the opportunity's
     creation (or before its target close date) is below the threshold, summed over every AWS account of the
     customer and, for a payer of the customer, every linked account it pays for (accounts of other customers
-    excepted). Months the Cost and Usage data does not cover give the configured outcome (review). -#}
+    excepted). Spend that cannot be verified (no customer, no AWS account known for it, a month the Cost and
+    Usage data does not cover, no cost row for any of its accounts that month) gives on_missing_data (review):
+    "$0.00 across 0 accounts" is missing evidence, never a pass. -#}
 {%- set rule = pod_rule('spend_threshold') -%}
 {%- set threshold = rule.get('threshold_usd', 5000) -%}
 {%- set month_basis = 'target_close_date' if rule.get('spend_month') == 'before_target_close' else 'created_date' -%}
@@ -125,6 +127,8 @@ judged as (
                 coverage.first_month is null
                 or subjects.spend_month not between coverage.first_month and coverage.last_month
                 then 'not_covered'
+            when coalesce(spend.linked_account_count, 0) = 0 then 'no_accounts'
+            when coalesce(spend.accounts_with_cost_count, 0) = 0 then 'no_cost_rows'
         end as missing_reason
     from subjects
     cross join coverage
@@ -139,7 +143,7 @@ final as (
         judged.ace_opportunity_id,
         'spend_threshold' as rule_id,
         case
-            when judged.missing_reason is not null then '{{ rule.get("on_missing_data", "review") }}'
+            when judged.missing_reason is not null then {{ pod_missing_outcome('spend_threshold') }}
             when judged.spend_usd < {{ threshold }} then 'pass'
             else 'fail'
         end as outcome,
@@ -153,7 +157,9 @@ final as (
             'accounts_with_cost_count', judged.accounts_with_cost_count,
             'cost_data_first_month', judged.first_month,
             'cost_data_last_month', judged.last_month,
-            'missing_reason', judged.missing_reason
+            'missing_reason', judged.missing_reason,
+            -- what the approval guard reads: the spend was summed from Cost and Usage rows
+            'is_verified', judged.missing_reason is null
         ) as evidence,
         case judged.missing_reason
             when 'no_customer'
@@ -169,6 +175,16 @@ final as (
                         'no month'
                     )
                     || ').'
+            when 'no_accounts'
+                then
+                    'Prior-month AWS spend unknown: no AWS account is known for Odoo customer '
+                    || judged.customer_id || ' (link its accounts in Odoo).'
+            when 'no_cost_rows'
+                then
+                    'Prior-month AWS spend unknown: none of the ' || judged.linked_account_count
+                    || ' AWS account' || case when judged.linked_account_count = 1 then '' else 's' end
+                    || ' of Odoo customer ' || judged.customer_id || ' has a Cost and Usage row for '
+                    || to_char(judged.spend_month, 'YYYY-MM') || '.'
             else
                 'Prior-month AWS spend ' || {{ pod_money('judged.spend_usd') }}
                 || ' (' || to_char(judged.spend_month, 'YYYY-MM') || ') across ' || judged.linked_account_count

@@ -1,6 +1,7 @@
 {{ config(tags=['pod_rule']) }}
 {#- POD rule 5: the ACE target close date lies within N days after the as-of date (0 to N inclusive); another
-    open ACE opportunity of the same (matched) customer gives the configured outcome (review). -#}
+    open ACE opportunity of the same (matched) customer gives the configured outcome (review); no target close
+    date gives on_missing_data (review). -#}
 {%- set rule = pod_rule('timeline') -%}
 {%- set within_days = rule.get('close_within_days', 90) -%}
 
@@ -49,7 +50,7 @@ final as (
         judged.ace_opportunity_id,
         'timeline' as rule_id,
         case
-            when judged.target_close_date is null then '{{ rule.get("on_missing_close_date", "review") }}'
+            when judged.target_close_date is null then {{ pod_missing_outcome('timeline') }}
             when judged.days_to_close not between 0 and {{ within_days }} then 'fail'
             when judged.competing_count > 0 then '{{ rule.get("on_competing_opportunity", "review") }}'
             else 'pass'
