@@ -113,7 +113,12 @@ posted_by_month as (
             move_lines.odoo_aws_account_id is not null
             or coalesce(move_lines.service_code, product_templates.aws_service_code) is not null
         )
-    group by 1
+    group by
+        cast(coalesce(
+            move_lines.billing_month,
+            moves.billing_month,
+            date_trunc('month', coalesce(moves.invoice_date, moves.accounting_date))
+        ) as date)
 
 ),
 
@@ -156,6 +161,15 @@ mart_by_month as (
 
 ),
 
+marts as (
+
+    {% for mart in marts %}
+        select '{{ mart }}' as mart
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
 expected as (
 
     select
@@ -164,12 +178,7 @@ expected as (
         source_by_month.measure,
         source_by_month.source_total
     from source_by_month
-    cross join (
-        {% for mart in marts %}
-            select '{{ mart }}' as mart
-            {% if not loop.last %}union all{% endif %}
-        {% endfor %}
-    ) as marts
+    cross join marts
 
 )
 

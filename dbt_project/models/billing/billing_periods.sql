@@ -34,12 +34,13 @@ account_move_lines as (
 -- the data's own clock: a replay or an old snapshot is judged as of its last Cost and Usage import
 as_of as (
 
-    {%- if as_of_date %}
-    select cast('{{ as_of_date }}' as date) as as_of_date
-    {%- else %}
-    select coalesce(cast(max(aws_cost_usage.updated_at) as date), current_date) as as_of_date
+    select
+        coalesce(
+            cast({{ "'" ~ as_of_date ~ "'" if as_of_date else 'null' }} as date),
+            cast(max(aws_cost_usage.updated_at) as date),
+            current_date
+        ) as as_of_date
     from aws_cost_usage
-    {%- endif %}
 
 ),
 

@@ -260,10 +260,10 @@ final as (
         on all_findings.aws_account_id = accounts_by_number.aws_account_id
     left join billing_periods
         on all_findings.billing_month = billing_periods.billing_month
-    {%- if not var('billing_findings_on_open_periods') %}
-    -- an open month is still being invoiced: nothing in it is a finding yet
-    where not coalesce(billing_periods.is_open_period, false)
-    {%- endif %}
+    -- an open month is still being invoiced: nothing in it is a finding yet (unless the var says otherwise)
+    where
+        {{ 'true' if var('billing_findings_on_open_periods') else 'false' }}
+        or not coalesce(billing_periods.is_open_period, false)
 
 )
 
