@@ -60,6 +60,12 @@ customers as (
 
 ),
 
+billing_periods as (
+
+    select * from {{ ref('billing_periods') }}
+
+),
+
 -- one account record per 12-digit id (the id is expected unique in Odoo, not enforced)
 accounts_by_number as (
 
@@ -245,6 +251,8 @@ joined as (
         coalesce(invoiced_side.invoiced_tax_amount, 0) as invoiced_tax_amount,
         coalesce(posted_side.credit_note_amount, 0) as credit_note_amount,
         invoiced_side.currency_code as invoice_currency_code,
+        -- accounts not in Odoo are presumed billable (their cost shows as unbilled usage)
+        coalesce(key_accounts.is_billable, true) as is_billable,
         cost_side.aws_account_id is not null as has_cost,
         invoiced_side.aws_account_id is not null as has_invoice,
         posted_side.aws_account_id is not null as has_posted_invoice
@@ -269,51 +277,102 @@ joined as (
 
 ),
 
+-- customer margin covers billable accounts in closed months only; the rest of the cost is internal or not
+-- invoiced yet, never a loss
+classified as (
+
+    select
+        joined.*,
+        billing_periods.period_status,
+        billing_periods.is_open_period,
+        joined.is_billable and not billing_periods.is_open_period as is_in_margin,
+        case
+            when not joined.is_billable then 'internal/sandbox account: cost is not invoiced by design'
+            when billing_periods.is_open_period then 'open period: invoices not issued yet'
+        end as margin_exclusion_reason,
+        round(joined.aws_cost, 2) as aws_cost_cents,
+        round(joined.invoiced_amount, 2) as invoiced_amount_cents,
+        round(joined.posted_invoice_amount, 2) as posted_invoice_amount_cents
+    from joined
+    inner join billing_periods
+        on joined.billing_month = billing_periods.billing_month
+
+),
+
 final as (
 
     select
-        cast(joined.billing_month as date) as billing_month,
-        cast(joined.aws_account_id as text) as aws_account_id,
-        cast(joined.aws_account_name as text) as aws_account_name,
-        cast(joined.payer_aws_account_id as text) as payer_aws_account_id,
+        cast(classified.billing_month as date) as billing_month,
+        cast(classified.aws_account_id as text) as aws_account_id,
+        cast(classified.aws_account_name as text) as aws_account_name,
+        cast(classified.payer_aws_account_id as text) as payer_aws_account_id,
         cast(payers.aws_account_name as text) as payer_account_name,
-        cast(joined.customer_id as integer) as customer_id,
+        cast(classified.customer_id as integer) as customer_id,
         cast(customers.customer_name as text) as customer_name,
-        cast(joined.service_code as text) as service_code,
-        cast(round(joined.aws_cost, 2) as numeric(18, 2)) as aws_cost,
-        cast(round(joined.invoiced_amount, 2) as numeric(18, 2)) as invoiced_amount,
-        cast(round(joined.posted_invoice_amount, 2) as numeric(18, 2)) as posted_invoice_amount,
-        cast(round(joined.invoiced_amount, 2) - round(joined.aws_cost, 2) as numeric(18, 2)) as margin,
+        cast(classified.service_code as text) as service_code,
+        cast(classified.aws_cost_cents as numeric(18, 2)) as aws_cost,
+        cast(classified.invoiced_amount_cents as numeric(18, 2)) as invoiced_amount,
+        cast(classified.posted_invoice_amount_cents as numeric(18, 2)) as posted_invoice_amount,
         cast(
-            round(
-                (round(joined.invoiced_amount, 2) - round(joined.aws_cost, 2))
-                / nullif(round(joined.invoiced_amount, 2), 0),
-                4
-            ) as numeric
+            case when classified.is_in_margin then classified.invoiced_amount_cents - classified.aws_cost_cents end
+            as numeric(18, 2)
+        ) as margin,
+        cast(
+            case
+                when classified.is_in_margin
+                    then round(
+                        (classified.invoiced_amount_cents - classified.aws_cost_cents)
+                        / nullif(classified.invoiced_amount_cents, 0),
+                        4
+                    )
+            end as numeric
         ) as margin_pct,
-        cast(joined.currency_code as text) as currency_code,
-        cast(round(joined.usage_cost, 2) as numeric(18, 2)) as usage_cost,
-        cast(round(joined.discount_amount, 2) as numeric(18, 2)) as discount_amount,
-        cast(round(joined.credit_amount, 2) as numeric(18, 2)) as credit_amount,
-        cast(round(joined.refund_amount, 2) as numeric(18, 2)) as refund_amount,
-        cast(round(joined.tax_amount, 2) as numeric(18, 2)) as tax_amount,
-        cast(round(joined.billed_aws_cost, 2) as numeric(18, 2)) as billed_aws_cost,
-        cast(round(joined.invoiced_credit_amount, 2) as numeric(18, 2)) as invoiced_credit_amount,
-        cast(round(joined.invoiced_tax_amount, 2) as numeric(18, 2)) as invoiced_tax_amount,
-        cast(round(joined.credit_note_amount, 2) as numeric(18, 2)) as credit_note_amount,
+        cast(classified.currency_code as text) as currency_code,
+        cast(round(classified.usage_cost, 2) as numeric(18, 2)) as usage_cost,
+        cast(round(classified.discount_amount, 2) as numeric(18, 2)) as discount_amount,
+        cast(round(classified.credit_amount, 2) as numeric(18, 2)) as credit_amount,
+        cast(round(classified.refund_amount, 2) as numeric(18, 2)) as refund_amount,
+        cast(round(classified.tax_amount, 2) as numeric(18, 2)) as tax_amount,
+        cast(round(classified.billed_aws_cost, 2) as numeric(18, 2)) as billed_aws_cost,
+        cast(round(classified.invoiced_credit_amount, 2) as numeric(18, 2)) as invoiced_credit_amount,
+        cast(round(classified.invoiced_tax_amount, 2) as numeric(18, 2)) as invoiced_tax_amount,
+        cast(round(classified.credit_note_amount, 2) as numeric(18, 2)) as credit_note_amount,
         cast(
-            round(joined.posted_invoice_amount, 2) - round(joined.aws_cost, 2) as numeric(18, 2)
+            case
+                when classified.is_in_margin
+                    then classified.posted_invoice_amount_cents - classified.aws_cost_cents
+            end as numeric(18, 2)
         ) as posted_margin,
-        cast(joined.invoice_currency_code as text) as invoice_currency_code,
+        cast(classified.invoice_currency_code as text) as invoice_currency_code,
         cast('{{ var("company_currency_code") }}' as text) as posted_currency_code,
-        cast(joined.has_cost as boolean) as has_cost,
-        cast(joined.has_invoice as boolean) as has_invoice,
-        cast(joined.has_posted_invoice as boolean) as has_posted_invoice
-    from joined
+        cast(classified.has_cost as boolean) as has_cost,
+        cast(classified.has_invoice as boolean) as has_invoice,
+        cast(classified.has_posted_invoice as boolean) as has_posted_invoice,
+        cast(classified.period_status as text) as period_status,
+        cast(classified.is_open_period as boolean) as is_open_period,
+        cast(classified.is_billable as boolean) as is_billable,
+        cast(case when classified.is_billable then 'customer' else 'internal' end as text) as cost_category,
+        cast(classified.is_in_margin as boolean) as is_in_margin,
+        cast(classified.margin_exclusion_reason as text) as margin_exclusion_reason,
+        cast(case when classified.is_in_margin then classified.aws_cost_cents else 0 end as numeric(18, 2))
+            as margin_aws_cost,
+        cast(case when classified.is_in_margin then classified.invoiced_amount_cents else 0 end as numeric(18, 2))
+            as margin_invoiced_amount,
+        cast(
+            case when classified.is_in_margin then classified.posted_invoice_amount_cents else 0 end
+            as numeric(18, 2)
+        ) as margin_posted_invoice_amount,
+        cast(
+            case when classified.is_billable and classified.is_open_period then classified.aws_cost_cents else 0 end
+            as numeric(18, 2)
+        ) as open_period_aws_cost,
+        cast(case when classified.is_billable then 0 else classified.aws_cost_cents end as numeric(18, 2))
+            as internal_aws_cost
+    from classified
     left join accounts_by_number as payers
-        on joined.payer_aws_account_id = payers.aws_account_id
+        on classified.payer_aws_account_id = payers.aws_account_id
     left join customers
-        on joined.customer_id = customers.customer_id
+        on classified.customer_id = customers.customer_id
 
 )
 

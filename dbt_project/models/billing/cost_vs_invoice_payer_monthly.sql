@@ -14,6 +14,8 @@ rolled_up as (
         coalesce(cost_vs_invoice_monthly.payer_aws_account_id, cost_vs_invoice_monthly.aws_account_id)
             as payer_aws_account_id,
         cost_vs_invoice_monthly.currency_code,
+        cost_vs_invoice_monthly.period_status,
+        cost_vs_invoice_monthly.is_open_period,
         max(coalesce(cost_vs_invoice_monthly.payer_account_name, cost_vs_invoice_monthly.aws_account_name))
             as payer_account_name,
         count(distinct cost_vs_invoice_monthly.aws_account_id) as linked_accounts,
@@ -27,12 +29,20 @@ rolled_up as (
         sum(cost_vs_invoice_monthly.invoiced_amount) as invoiced_amount,
         sum(cost_vs_invoice_monthly.invoiced_credit_amount) as invoiced_credit_amount,
         sum(cost_vs_invoice_monthly.posted_invoice_amount) as posted_invoice_amount,
-        sum(cost_vs_invoice_monthly.credit_note_amount) as credit_note_amount
+        sum(cost_vs_invoice_monthly.credit_note_amount) as credit_note_amount,
+        sum(cost_vs_invoice_monthly.margin_aws_cost) as margin_aws_cost,
+        sum(cost_vs_invoice_monthly.margin_invoiced_amount) as margin_invoiced_amount,
+        sum(cost_vs_invoice_monthly.margin_posted_invoice_amount) as margin_posted_invoice_amount,
+        sum(cost_vs_invoice_monthly.open_period_aws_cost) as open_period_aws_cost,
+        sum(cost_vs_invoice_monthly.internal_aws_cost) as internal_aws_cost,
+        bool_or(cost_vs_invoice_monthly.is_in_margin) as has_margin
     from cost_vs_invoice_monthly
     group by
         cost_vs_invoice_monthly.billing_month,
         coalesce(cost_vs_invoice_monthly.payer_aws_account_id, cost_vs_invoice_monthly.aws_account_id),
-        cost_vs_invoice_monthly.currency_code
+        cost_vs_invoice_monthly.currency_code,
+        cost_vs_invoice_monthly.period_status,
+        cost_vs_invoice_monthly.is_open_period
 
 ),
 
@@ -55,12 +65,33 @@ final as (
         cast(rolled_up.invoiced_credit_amount as numeric(18, 2)) as invoiced_credit_amount,
         cast(rolled_up.posted_invoice_amount as numeric(18, 2)) as posted_invoice_amount,
         cast(rolled_up.credit_note_amount as numeric(18, 2)) as credit_note_amount,
-        cast(rolled_up.invoiced_amount - rolled_up.aws_cost as numeric(18, 2)) as margin,
+        -- margin of the billable accounts in closed months only (null when there is none)
         cast(
-            round((rolled_up.invoiced_amount - rolled_up.aws_cost) / nullif(rolled_up.invoiced_amount, 0), 4)
-            as numeric
+            case when rolled_up.has_margin then rolled_up.margin_invoiced_amount - rolled_up.margin_aws_cost end
+            as numeric(18, 2)
+        ) as margin,
+        cast(
+            case
+                when rolled_up.has_margin
+                    then round(
+                        (rolled_up.margin_invoiced_amount - rolled_up.margin_aws_cost)
+                        / nullif(rolled_up.margin_invoiced_amount, 0),
+                        4
+                    )
+            end as numeric
         ) as margin_pct,
-        cast(rolled_up.posted_invoice_amount - rolled_up.aws_cost as numeric(18, 2)) as posted_margin
+        cast(
+            case
+                when rolled_up.has_margin then rolled_up.margin_posted_invoice_amount - rolled_up.margin_aws_cost
+            end as numeric(18, 2)
+        ) as posted_margin,
+        cast(rolled_up.period_status as text) as period_status,
+        cast(rolled_up.is_open_period as boolean) as is_open_period,
+        cast(rolled_up.margin_aws_cost as numeric(18, 2)) as margin_aws_cost,
+        cast(rolled_up.margin_invoiced_amount as numeric(18, 2)) as margin_invoiced_amount,
+        cast(rolled_up.margin_posted_invoice_amount as numeric(18, 2)) as margin_posted_invoice_amount,
+        cast(rolled_up.open_period_aws_cost as numeric(18, 2)) as open_period_aws_cost,
+        cast(rolled_up.internal_aws_cost as numeric(18, 2)) as internal_aws_cost
     from rolled_up
 
 )

@@ -1,5 +1,7 @@
 -- Billing exceptions, one row per finding: usage nobody invoiced, invoices without AWS cost, usage invoiced
--- below the account's markup, invoices reversed by credit notes, staging bills never invoiced
+-- below the account's markup, invoices reversed by credit notes, staging bills never invoiced, and the cost of
+-- internal/sandbox accounts (not invoiced by design). Open billing months are left out unless
+-- var('billing_findings_on_open_periods') is true: nothing there is late yet.
 with
 
 cost_vs_invoice_monthly as (
@@ -32,21 +34,18 @@ account_moves as (
 
 ),
 
+billing_periods as (
+
+    select * from {{ ref('billing_periods') }}
+
+),
+
 -- one account record per 12-digit id, as in cost_vs_invoice_monthly
 accounts_by_number as (
 
     select distinct on (aws_accounts.aws_account_id) *
     from aws_accounts
     order by aws_accounts.aws_account_id asc, aws_accounts.is_active desc, aws_accounts.odoo_aws_account_id desc
-
-),
-
--- usage is expected on an invoice only for months the partner has billed already
-last_billed_month as (
-
-    select max(billing_bills.billing_month) as billing_month
-    from billing_bills
-    where billing_bills.bill_state != 'cancel'
 
 ),
 
@@ -79,16 +78,39 @@ unbilled_usage as (
             else 'AWS cost with no invoice line for the account this month'
         end as detail
     from account_months
-    cross join last_billed_month
+    inner join billing_periods
+        on account_months.billing_month = billing_periods.billing_month
     left join accounts_by_number
         on account_months.aws_account_id = accounts_by_number.aws_account_id
     where
         account_months.has_cost
         and not account_months.has_invoice
         and account_months.aws_cost != 0
-        and account_months.billing_month <= last_billed_month.billing_month
-        -- the partner's own (non-billable) accounts are nobody's to invoice
+        -- usage is late on an invoice only once the month is closed (its invoices issued or the cut-off passed)
+        and not billing_periods.is_open_period
+        -- the partner's own (non-billable) accounts are nobody's to invoice: see internal_cost
         and coalesce(accounts_by_number.is_billable, true)
+
+),
+
+-- internal, sandbox and other non-billable accounts: their cost is the partner's own, outside customer margin
+internal_cost as (
+
+    select
+        'internal_cost' as finding_type,
+        account_months.aws_account_id,
+        account_months.billing_month,
+        cast(null as integer) as account_move_id,
+        account_months.aws_cost as amount,
+        account_months.currency_code,
+        'internal/sandbox account: cost is not invoiced by design (not billable in Odoo)' as detail
+    from account_months
+    inner join accounts_by_number
+        on account_months.aws_account_id = accounts_by_number.aws_account_id
+    where
+        account_months.has_cost
+        and account_months.aws_cost != 0
+        and not accounts_by_number.is_billable
 
 ),
 
@@ -200,6 +222,8 @@ all_findings as (
 
     select * from unbilled_usage
     union all
+    select * from internal_cost
+    union all
     select * from invoice_without_cost
     union all
     select * from under_billed
@@ -229,10 +253,17 @@ final as (
         cast(all_findings.account_move_id as integer) as account_move_id,
         cast(round(all_findings.amount, 2) as numeric(18, 2)) as amount,
         cast(coalesce(all_findings.currency_code, '{{ var("company_currency_code") }}') as text) as currency_code,
-        cast(all_findings.detail as text) as detail
+        cast(all_findings.detail as text) as detail,
+        cast(billing_periods.period_status as text) as period_status
     from all_findings
     left join accounts_by_number
         on all_findings.aws_account_id = accounts_by_number.aws_account_id
+    left join billing_periods
+        on all_findings.billing_month = billing_periods.billing_month
+    -- an open month is still being invoiced: nothing in it is a finding yet (unless the var says otherwise)
+    where
+        {{ 'true' if var('billing_findings_on_open_periods') else 'false' }}
+        or not coalesce(billing_periods.is_open_period, false)
 
 )
 

@@ -22,6 +22,15 @@ select
     margin_pct,
     posted_margin,
     currency_code,
-    posted_currency_code
+    posted_currency_code,
+    period_status,
+    is_open_period,
+    is_billable,
+    cost_category,
+    margin_exclusion_reason,
+    margin_aws_cost,
+    margin_invoiced_amount,
+    open_period_aws_cost,
+    internal_aws_cost
 from billing.cost_vs_invoice_monthly
 order by billing_month, aws_account_id, service_code
