@@ -128,6 +128,9 @@ def revops_flow(full_refresh: bool = False, with_report: bool = True, tenant: st
     run_id = runlog.start_run(full_refresh)
     summary: dict = {"run_id": run_id}
     try:
+        from revops import review
+
+        review.ensure()  # schema review (people's reviews, append-only): dbt reads it as a source, no run drops it
         for source in ("odoo", "apn"):
             with runlog.stage(run_id, f"extract_{source}") as record:
                 extracted = extract_source(source, full_refresh)
