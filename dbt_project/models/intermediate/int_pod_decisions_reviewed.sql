@@ -51,7 +51,7 @@ ranked_reviews as (
 
 latest_reviews as (
 
-    select * from ranked_reviews
+    select ranked_reviews.* from ranked_reviews
     where ranked_reviews.recency = 1
 
 ),
@@ -108,6 +108,20 @@ other_rules as (
 
 ),
 
+lead_reviews as (
+
+    select review_changes.* from review_changes
+    where review_changes.review_kind = 'lead'
+
+),
+
+decision_reviews as (
+
+    select review_changes.* from review_changes
+    where review_changes.review_kind = 'decision'
+
+),
+
 per_opportunity as (
 
     select
@@ -115,8 +129,12 @@ per_opportunity as (
         lead_reviews.review_id as lead_review_id,
         lead_reviews.action as lead_action,
         lead_reviews.odoo_lead_id as reviewed_odoo_lead_id,
-        lead_reviews.machine_odoo_lead_id as lead_review_machine_odoo_lead_id,
         lead_reviews.changes as lead_changes,
+        coalesce(
+            lead_reviews.action = 'choose_lead'
+            and lead_reviews.odoo_lead_id is distinct from lead_reviews.machine_odoo_lead_id,
+            false
+        ) as is_other_lead,
         case
             when lead_reviews.reviewed_at is null or decision_reviews.reviewed_at >= lead_reviews.reviewed_at
                 then decision_reviews.review_id
@@ -129,8 +147,8 @@ per_opportunity as (
         decision_reviews.reviewer as decision_reviewer,
         decision_reviews.reviewed_at as decision_reviewed_at,
         decision_reviews.reason as decision_reason
-    from (select * from review_changes where review_changes.review_kind = 'lead') as lead_reviews
-    full outer join (select * from review_changes where review_changes.review_kind = 'decision') as decision_reviews
+    from lead_reviews
+    full outer join decision_reviews
         on lead_reviews.ace_opportunity_id = decision_reviews.ace_opportunity_id
 
 ),
@@ -158,10 +176,7 @@ final as (
                 then 'approved_by_review'
             when per_opportunity.decision_review_id is not null then 'rejected_by_review'
             when per_opportunity.lead_action = 'no_lead' then 'rejected_by_review'
-            when per_opportunity.lead_action = 'choose_lead'
-                and per_opportunity.reviewed_odoo_lead_id
-                is distinct from per_opportunity.lead_review_machine_odoo_lead_id
-                then 'needs_review'
+            when per_opportunity.is_other_lead then 'needs_review'
             when other_rules.has_critical_failure then 'auto_reject'
             when other_rules.has_review then 'needs_review'
             else 'approved_by_review'
