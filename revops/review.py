@@ -421,8 +421,9 @@ def import_file(path: Path, reviewer: str | None = None) -> ImportResult:
 
 # ------------------------------------------------------------------------------------------------ claims
 
-CLAIM_COLUMNS = ("ace_opportunity_id", "customer_company_name", "aws_account_ids", "odoo_lead_id", "odoo_lead_name",
-                 "final_decision", "decided_at", "decided_by", "rule_evidence")
+CLAIM_COLUMNS = ("ace_opportunity_id", "customer_company_name", "opportunity_title", "aws_account_ids", "odoo_lead_id",
+                 "odoo_lead_name", "confidence", "final_decision", "decided_at", "decided_by", "review_reason",
+                 "rule_evidence")
 
 
 def export_approved(path: Path, exporter: str | None = None) -> int:
@@ -442,16 +443,21 @@ def export_approved(path: Path, exporter: str | None = None) -> int:
             where not exists (select 1 from review.claim_exports as exports
                               where exports.ace_opportunity_id = claims.ace_opportunity_id)
             order by claims.ace_opportunity_id""")
-        rows = cur.fetchall()
+        rows = [dict(zip(CLAIM_COLUMNS, r)) for r in cur.fetchall()]
+        # one readable column per rule ("pass: explanation") beside the full evidence as JSON
+        rule_ids = sorted({rule for r in rows for rule in (r["rule_evidence"] or {})})
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
-            writer.writerow(CLAIM_COLUMNS)
-            for row in rows:
-                writer.writerow([json.dumps(v, sort_keys=True) if isinstance(v, (dict, list)) else v for v in row])
+            writer.writerow([*CLAIM_COLUMNS, *(f"rule_{rule}" for rule in rule_ids)])
+            for r in rows:
+                evidence = r["rule_evidence"] or {}
+                writer.writerow([json.dumps(r[c], sort_keys=True) if c == "rule_evidence" else r[c] for c in CLAIM_COLUMNS]
+                                + [f"{evidence[rule]['outcome']}: {evidence[rule].get('explanation') or ''}"
+                                   if rule in evidence else "" for rule in rule_ids])
         psycopg2.extras.execute_values(
             cur, "insert into review.claim_exports (ace_opportunity_id, odoo_lead_id, decision, exported_by, file_name) "
                  "values %s",
-            [(r[0], r[3], r[5], who, path.name) for r in rows])
+            [(r["ace_opportunity_id"], r["odoo_lead_id"], r["final_decision"], who, path.name) for r in rows])
     return len(rows)
 
 
