@@ -72,17 +72,13 @@ begin
 end
 $$;
 
-drop trigger if exists reviews_append_only on review.reviews;
-create trigger reviews_append_only before update or delete on review.reviews
+create or replace trigger reviews_append_only before update or delete on review.reviews
     for each row execute function review.refuse_change();
-drop trigger if exists reviews_no_truncate on review.reviews;
-create trigger reviews_no_truncate before truncate on review.reviews
+create or replace trigger reviews_no_truncate before truncate on review.reviews
     for each statement execute function review.refuse_change();
-drop trigger if exists claim_exports_append_only on review.claim_exports;
-create trigger claim_exports_append_only before update or delete on review.claim_exports
+create or replace trigger claim_exports_append_only before update or delete on review.claim_exports
     for each row execute function review.refuse_change();
-drop trigger if exists claim_exports_no_truncate on review.claim_exports;
-create trigger claim_exports_no_truncate before truncate on review.claim_exports
+create or replace trigger claim_exports_no_truncate before truncate on review.claim_exports
     for each statement execute function review.refuse_change();
 
 revoke all on schema review from public;

@@ -327,6 +327,10 @@ def test_reviews_are_labels_and_a_refit_on_them_moves_decisions(wh):
         after_conf = dict(q(wh, "select ace_opportunity_id, confidence from pod.matches where rank = 1 "
                                 "and ace_opportunity_id = any(%s)", (held,)))
         after_eval = cli(wh, "eval", "--truth", "reviews", "--no-write").stdout
+        # the reviews outlive the rescoring: every reviewed opportunity still carries its review
+        assert q(wh, "select distinct review_status, final_decision from pod.decisions "
+                     "where ace_opportunity_id = any(%s)", ([ace for ace, *_ in reviewed],)) == \
+            [("reviewed", "rejected_by_review")]
     finally:
         weights.write_bytes(saved)
     assert sum(after_conf.values()) < sum(before_conf.values())

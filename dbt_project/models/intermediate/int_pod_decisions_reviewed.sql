@@ -70,7 +70,10 @@ evidence_changes as (
     inner join evidence
         on latest_reviews.ace_opportunity_id = evidence.ace_opportunity_id
     cross join lateral jsonb_each(latest_reviews.evidence) as reviewed
-    where (evidence.evidence -> reviewed.key) is distinct from reviewed.value
+    where
+        (evidence.evidence -> reviewed.key) is distinct from reviewed.value
+        -- without a lead there is no customer whose spend could matter
+        and not (latest_reviews.action = 'no_lead' and reviewed.key = 'spend_threshold_outcome')
     group by latest_reviews.review_id
 
 ),
