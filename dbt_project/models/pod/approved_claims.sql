@@ -29,12 +29,6 @@ ace_opportunities as (
 
 ),
 
-claim_exports as (
-
-    select * from {{ ref('stg_review__claim_exports') }}
-
-),
-
 approved as (
 
     select
@@ -133,7 +127,7 @@ final as (
         coalesce(rule_evidence.rule_evidence, cast('{}' as jsonb)) as rule_evidence,
 
         -- booleans
-        claim_exports.ace_opportunity_id is not null as is_exported,
+        approved.claim_exported_at is not null as is_exported,
 
         -- dates
         approved.target_close_date,
@@ -142,15 +136,13 @@ final as (
         case
             when approved.final_decision = 'approved_by_review' then approved.reviewed_at else approved.decided_at
         end as decided_at,
-        claim_exports.exported_at
+        approved.claim_exported_at as exported_at
 
     from approved
     left join customer_accounts
         on approved.ace_opportunity_id = customer_accounts.ace_opportunity_id
     left join rule_evidence
         on approved.ace_opportunity_id = rule_evidence.ace_opportunity_id
-    left join claim_exports
-        on approved.ace_opportunity_id = claim_exports.ace_opportunity_id
 
 )
 

@@ -26,6 +26,13 @@ reviews_applied as (
 
 ),
 
+-- approved claims already exported to AWS (`revops export approved`)
+claim_exports as (
+
+    select * from {{ ref('stg_review__claim_exports') }}
+
+),
+
 -- the order reasons are told in: what decides first
 ranked_outcomes as (
 
@@ -160,11 +167,14 @@ final as (
         cast(reviews_applied.reviewed_by as text) as reviewed_by,
         cast(reviews_applied.review_reason as text) as review_reason,
         cast(reviews_applied.review_changes as text) as review_changes,
-        cast(reviews_applied.reviewed_at as timestamptz) as reviewed_at
+        cast(reviews_applied.reviewed_at as timestamptz) as reviewed_at,
+        cast(claim_exports.exported_at as timestamptz) as claim_exported_at
 
     from decided
     left join reviews_applied
         on decided.ace_opportunity_id = reviews_applied.ace_opportunity_id
+    left join claim_exports
+        on decided.ace_opportunity_id = claim_exports.ace_opportunity_id
 
 )
 
