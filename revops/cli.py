@@ -216,7 +216,7 @@ def cmd_review(args: argparse.Namespace) -> int:
             for item in items:
                 print(f"{item['ace_opportunity_id']:<22} {item['review_status']:<21} "
                       f"{'' if item['confidence'] is None else round(float(item['confidence']), 3)!s:<6} "
-                      f"lead {item['odoo_lead_id'] or '-'!s:<6} {(item['customer_company_name'] or '')[:30]:<30} "
+                      f"lead {item['final_odoo_lead_id'] or '-'!s:<6} {(item['customer_company_name'] or '')[:30]:<30} "
                       f"[{item['review_rules'] or ''}]"
                       + (f" changed: {item['review_changes']}" if item["review_changes"] else ""))
             print(f"{len(items)} item(s) in the queue" + (" (limited)" if args.limit and len(items) == args.limit else ""))

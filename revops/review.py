@@ -159,11 +159,11 @@ def validate(cur, item: Review) -> Review:
             raise ReviewError(f"Odoo lead id {lead!r} is not a number.")
         lead = int(lead) if lead else None
     if action == "confirm_lead":
-        if lead is None:
-            lead = proposed
-        if lead is None:
+        if proposed is None:
             raise ReviewError(f"ACE opportunity {ace} has no proposed lead to confirm: use choose_lead with a lead id "
                               "or no_lead.")
+        if lead is None:
+            lead = proposed
         if lead != proposed:
             raise ReviewError(f"lead {lead} is not the proposed lead {proposed} of {ace}: use choose_lead to pick "
                               "another lead.")
@@ -228,8 +228,8 @@ def record(items: list[Review], reviewer: str | None = None, entered_via: str = 
 # ------------------------------------------------------------------------------------------------ reading
 
 QUEUE_COLUMNS = ("ace_opportunity_id", "customer_company_name", "opportunity_title", "decision", "final_decision",
-                 "review_status", "odoo_lead_id", "odoo_lead_name", "confidence", "review_rules", "reasons",
-                 "review_changes")
+                 "review_status", "odoo_lead_id", "final_odoo_lead_id", "odoo_lead_name", "confidence", "review_rules",
+                 "reasons", "review_changes")
 
 
 def queue(cur, status: str | None = None, rule: str | None = None, search: str | None = None,
@@ -256,12 +256,13 @@ def queue(cur, status: str | None = None, rule: str | None = None, search: str |
         params.append(max_confidence)
     cur.execute(f"""
         select ace_opportunity_id, customer_company_name, opportunity_title, decision, final_decision, review_status,
-               odoo_lead_id, odoo_lead_name, confidence,
+               odoo_lead_id, final_odoo_lead_id, odoo_lead_name, confidence,
                (select string_agg(key, ', ' order by key) from jsonb_each(rule_outcomes)
                 where value ->> 'outcome' in ('review', 'fail')) as review_rules,
                reasons, review_changes
         from pod.decisions where {' and '.join(where)}
-        order by review_status desc, confidence desc, ace_opportunity_id
+        order by case review_status when 'changed_since_review' then 0 when 'unreviewed' then 1 else 2 end,
+                 confidence desc, ace_opportunity_id
         {'limit %s' if limit else ''}""", params + ([limit] if limit else []))
     return [dict(zip(QUEUE_COLUMNS, row)) for row in cur.fetchall()]
 
