@@ -92,7 +92,12 @@ class ReviewError(ValueError):
 
 def reviewer_name(explicit: str | None = None) -> str:
     """Who reviews: --reviewer, else $REVOPS_REVIEWER, else the OS user."""
-    name = (explicit or os.environ.get("REVOPS_REVIEWER") or getpass.getuser() or "").strip()
+    name = (explicit or os.environ.get("REVOPS_REVIEWER") or "").strip()
+    if not name:
+        try:
+            name = getpass.getuser().strip()
+        except (KeyError, OSError):  # a container user without a passwd entry or LOGNAME
+            name = ""
     if not name:
         raise ReviewError("no reviewer: pass --reviewer NAME or set REVOPS_REVIEWER.")
     return name
