@@ -70,14 +70,43 @@ def load_truth(parts: settings.ConnectionParts | None = None) -> Truth:
     return Truth(matches, no_match)
 
 
+def truth_for(kind: str = "demo") -> Truth:
+    """Labels to fit and evaluate on: the demo truth, people's lead reviews (revops/review.py: a confirmed or chosen
+    lead is the match, the other candidates are not; "no lead" makes every candidate a non-match), or both, where a
+    review overrides the demo truth of its opportunity. With reviews alone only reviewed opportunities count."""
+    if kind not in ("demo", "reviews", "both"):
+        raise ValueError(f"unknown truth {kind!r}: use demo, reviews or both")
+    from revops import review
+
+    with warehouse.connect() as conn, conn.cursor() as cur:
+        matches, no_match = review.reviewed_labels(cur)
+    if kind == "reviews":
+        if not matches and not no_match:
+            raise RuntimeError("no lead reviews yet: record some with `revops review` (or use --truth demo)")
+        return Truth(matches, no_match)
+    demo = load_truth()
+    if kind == "demo":
+        return demo
+    reviewed = set(matches) | no_match
+    merged = {ace: leads for ace, leads in demo.matches.items() if ace not in reviewed}
+    merged.update(matches)
+    return Truth(merged, (demo.no_match - reviewed) | no_match)
+
+
+def _labelled(truth: Truth, ace_opportunity_id: str) -> bool:
+    return ace_opportunity_id in truth.matches or ace_opportunity_id in truth.no_match
+
+
 # ---------------------------------------------------------------------------------------------------- fitting
 
-def fit_from_truth(ridge: float = 1.0, folds: int = 5) -> tuple[fusion.Weights, dict]:
-    """Fit the weights of the current model family on every candidate pair labelled by the truth; also report
-    out-of-fold quality (pairs split by ACE opportunity) so the fit is not judged on its own training data."""
-    truth = load_truth()
+def fit_from_truth(ridge: float = 1.0, folds: int = 5, truth: str = "demo") -> tuple[fusion.Weights, dict]:
+    """Fit the weights of the current model family on every candidate pair labelled by the truth (`truth_for`);
+    also report out-of-fold quality (pairs split by ACE opportunity) so the fit is not judged on its own data."""
+    truth_kind, truth = truth, truth_for(truth)
     with warehouse.connect() as conn, conn.cursor() as cur:
         candidates, family = compute_signals(cur)
+    if truth_kind != "demo":  # only the pairs of labelled opportunities
+        candidates = [c for c in candidates if _labelled(truth, c["ace_opportunity_id"])]
     if not candidates:
         raise RuntimeError("no candidate pairs: run the flow (or `revops match`) first")
     features = fusion.feature_rows(candidates)
@@ -154,15 +183,17 @@ class Evaluation:
     eval_id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
 
-def evaluate(worst: int = 20) -> Evaluation:
-    """Compare pod.matches with the truth."""
-    truth = load_truth()
+def evaluate(worst: int = 20, truth: str = "demo") -> Evaluation:
+    """Compare pod.matches with the truth (`truth_for`: demo, reviews or both)."""
+    truth_kind, truth = truth, truth_for(truth)
     bands = band_thresholds()
     with warehouse.connect() as conn, conn.cursor() as cur:
         cur.execute(f"select ace_opportunity_id, odoo_lead_id, rank, model_family, {', '.join(ERROR_COLUMNS)} "
                     "from pod.matches order by ace_opportunity_id, rank")
         names = [d[0] for d in cur.description]
         rows = [dict(zip(names, r)) for r in cur.fetchall()]
+    if truth_kind != "demo":  # only the labelled opportunities
+        rows = [r for r in rows if _labelled(truth, r["ace_opportunity_id"])]
     for row in rows:
         row["confidence"] = float(row["confidence"])
     top = {r["ace_opportunity_id"]: r for r in rows if r["rank"] == 1}

@@ -172,6 +172,10 @@ def _run_stages(full_refresh: bool, with_report: bool, allow_raw_shrink: bool, l
     run_id = runlog.start_run(full_refresh)
     summary: dict = {"run_id": run_id}
     try:
+        from revops import review
+
+        review.ensure()  # schema review (people's reviews, append-only): dbt reads it as a source, no run drops it
+
         with runlog.stage(run_id, "source_contract") as record:
             # every source's contracted columns, before anything is written (extract checks its own again)
             from extract.pipeline import SOURCES, check_contract

@@ -136,9 +136,9 @@ def cmd_fit_weights(args: argparse.Namespace) -> int:
     from matching import fusion
     from matching.evaluate import fit_from_truth
 
-    weights, report = fit_from_truth(ridge=args.ridge)
+    weights, report = fit_from_truth(ridge=args.ridge, truth=args.truth)
     if not args.dry_run:
-        fusion.save_weights([weights], note=args.note)
+        fusion.save_weights([weights], note=args.note or f"fitted on the {args.truth} truth")
     print(json.dumps({"prior": round(weights.prior, 4), "weights": {k: round(v, 4) for k, v in weights.weights.items()},
                       **report}, indent=2))
     print(("weights not written (--dry-run)" if args.dry_run else f"wrote {fusion.WEIGHTS_PATH}")
@@ -149,7 +149,7 @@ def cmd_fit_weights(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from matching.evaluate import evaluate, format_evaluation, write_evaluation
 
-    evaluation = evaluate()
+    evaluation = evaluate(truth=args.truth)
     print(format_evaluation(evaluation))
     if not args.no_write:
         write_evaluation(evaluation)
@@ -199,6 +199,68 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     revops_flow.serve(name=args.name, schedule=Cron(args.cron, timezone=args.timezone),
                       parameters={"full_refresh": False})
+    return 0
+
+
+REVIEW_ACTIONS = {"confirm": "confirm_lead", "choose": "choose_lead", "no-lead": "no_lead",
+                  "approve": "approve", "reject": "reject"}
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    """The review queue, one item, one act, or the CSV round-trip; refusals are one sentence on stderr."""
+    from revops import review, warehouse
+
+    action = args.review_action or "list"
+    filters = {k: getattr(args, k, None) for k in ("status", "rule", "search", "min_confidence", "max_confidence")}
+    try:
+        if action == "list":
+            with warehouse.connect() as conn, conn.cursor() as cur:
+                review.ensure_schema(cur)
+                items = review.queue(cur, limit=args.limit, **filters)
+            for item in items:
+                print(f"{item['ace_opportunity_id']:<22} {item['review_status']:<21} "
+                      f"{'' if item['confidence'] is None else round(float(item['confidence']), 3)!s:<6} "
+                      f"lead {item['final_odoo_lead_id'] or '-'!s:<6} {(item['customer_company_name'] or '')[:30]:<30} "
+                      f"[{item['review_rules'] or ''}]"
+                      + (f" changed: {item['review_changes']}" if item["review_changes"] else ""))
+            print(f"{len(items)} item(s) in the queue" + (" (limited)" if args.limit and len(items) == args.limit else ""))
+        elif action == "show":
+            with warehouse.connect() as conn, conn.cursor() as cur:
+                review.ensure_schema(cur)
+                print(review.format_item(review.show(cur, args.ace_opportunity_id)))
+        elif action == "export":
+            count = review.export_queue(args.file, limit=args.limit, **filters)
+            print(f"wrote {count} queue item(s) to {args.file}: fill in review_action "
+                  f"({', '.join(review.ACTIONS)}), review_odoo_lead_id, review_reason; then `revops review import`")
+        elif action == "import":
+            result = review.import_file(args.file, reviewer=args.reviewer)
+            print(f"{result.rows} row(s): {result.recorded} recorded, {result.unchanged} unchanged (same as the "
+                  f"latest review), {result.blank} without review_action, {result.rejected} rejected"
+                  + (f" -> {result.rejected_file} (reason per row)" if result.rejected_file else ""))
+            return 2 if result.rejected else 0
+        else:
+            outcome = review.record([review.Review(args.ace_opportunity_id, REVIEW_ACTIONS[action],
+                                                   getattr(args, "lead", None), args.reason)],
+                                    reviewer=args.reviewer)
+            print(f"recorded review {outcome.review_ids[0]}" if outcome.recorded
+                  else "unchanged: identical to the latest review")
+            print("it applies in pod.decisions after the next `revops run` (or `revops dbt build -s decisions+`)")
+    except review.ReviewError as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Approved POD claims not exported before, as CSV, recorded so that none is claimed twice."""
+    from revops import review
+
+    try:
+        count = review.export_approved(args.output, exporter=args.reviewer)
+    except review.ReviewError as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {count} approved claim(s) to {args.output}; recorded in review.claim_exports")
     return 0
 
 
@@ -272,12 +334,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     fit = sub.add_parser("fit-weights", help="fit rules/match_weights.yml on labelled truth (demo: schema truth)")
     fit.add_argument("--ridge", type=float, default=1.0, help="L2 penalty of the logistic regression")
-    fit.add_argument("--note", default="fitted on the demo truth", help="provenance recorded in the YAML")
+    fit.add_argument("--note", help="provenance recorded in the YAML (default: which truth)")
     fit.add_argument("--dry-run", action="store_true", help="print the fit, keep the file")
+    fit.add_argument("--truth", choices=["demo", "reviews", "both"], default="demo",
+                     help="labels: the demo truth, people's lead reviews, or both (reviews win)")
     fit.set_defaults(func=cmd_fit_weights)
 
     ev = sub.add_parser("eval", help="match quality against the truth: P/R/F1, no-match accuracy, worst errors")
     ev.add_argument("--no-write", action="store_true", help="print only, do not write ops.match_eval*")
+    ev.add_argument("--truth", choices=["demo", "reviews", "both"], default="demo",
+                    help="labels: the demo truth, people's lead reviews, or both (reviews win)")
     ev.set_defaults(func=cmd_eval)
 
     rep = sub.add_parser("report", help="build the Evidence site")
@@ -302,6 +368,46 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--embed-only", action="store_true",
                        help="serve only the embedding flow (run this on the GPU machine)")
     serve.set_defaults(func=cmd_serve)
+
+    rev = sub.add_parser("review", help="the review queue: list, show, act on one item, or the CSV round-trip",
+                         description="People confirm or correct the machine's POD proposals. The reviewer is "
+                         "--reviewer, else $REVOPS_REVIEWER, else the OS user. Reviews are append-only.")
+    rev.add_argument("--reviewer", help="who reviews (default $REVOPS_REVIEWER, else the OS user)")
+    rev_sub = rev.add_subparsers(dest="review_action")
+
+    def queue_filters(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--status", choices=["unreviewed", "reviewed", "changed_since_review"])
+        p.add_argument("--rule", help="only items where this rule asks for review or fails, e.g. match_confidence")
+        p.add_argument("--search", help="text in the customer, title or ACE id")
+        p.add_argument("--min-confidence", dest="min_confidence", type=float)
+        p.add_argument("--max-confidence", dest="max_confidence", type=float)
+        p.add_argument("--limit", type=int)
+
+    queue_filters(rev)
+    queue_filters(rev_sub.add_parser("list", help="the queue (final decision needs_review)"))
+    rev_sub.add_parser("show", help="one item: decision, candidates, rules, reviews").add_argument("ace_opportunity_id")
+    for name, text in (("confirm", "the proposed lead is right"), ("choose", "another lead is right (--lead)"),
+                       ("no-lead", "no Odoo lead belongs to it"), ("approve", "approve the claim (--reason)"),
+                       ("reject", "reject the claim (--reason)")):
+        act = rev_sub.add_parser(name, help=text)
+        act.add_argument("ace_opportunity_id")
+        if name in ("confirm", "choose"):
+            act.add_argument("--lead", type=int, required=name == "choose", help="Odoo lead id")
+        act.add_argument("--reason", required=name in ("approve", "reject"), help="why (mandatory to approve/reject)")
+        act.add_argument("--reviewer", default=argparse.SUPPRESS, help="who reviews")
+    exp_q = rev_sub.add_parser("export", help="write the queue as CSV with the columns to fill in")
+    exp_q.add_argument("file", nargs="?", default="review-queue.csv")
+    queue_filters(exp_q)
+    imp = rev_sub.add_parser("import", help="validate and record a filled-in queue CSV (bad rows -> FILE.rejected.csv)")
+    imp.add_argument("file")
+    imp.add_argument("--reviewer", default=argparse.SUPPRESS, help="who reviews")
+    rev.set_defaults(func=cmd_review)
+
+    exp = sub.add_parser("export", help="actions: `revops export approved` writes approved POD claims once each")
+    exp.add_argument("what", choices=["approved"])
+    exp.add_argument("--output", "-o", default="approved-claims.csv")
+    exp.add_argument("--reviewer", help="who exports (default $REVOPS_REVIEWER, else the OS user)")
+    exp.set_defaults(func=cmd_export)
 
     status = sub.add_parser("status", help="the last runs of the flow, with per-stage timings")
     status.add_argument("--limit", type=int, default=5)

@@ -56,6 +56,10 @@ def run_dbt(args: list[str]) -> list[dict]:
     from dbt.cli.main import dbtRunner
 
     os.environ.update(dbt_env())
+    if args and args[0] in ("build", "run", "test", "snapshot"):
+        from revops import review
+
+        review.ensure()  # the source `review` (people's reviews) exists before any model reads it
     root = str(settings.PROJECT_ROOT)
     full_args = [*with_rule_vars(args), "--project-dir", root, "--profiles-dir", root]
     log.info("dbt %s", " ".join(args))

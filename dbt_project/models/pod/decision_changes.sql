@@ -24,6 +24,9 @@ versions as (
         lag(history.rule_outcomes) over by_opportunity as previous_rule_outcomes,
         lag(history.rule_set_version) over by_opportunity as previous_rule_set_version,
         lag(history.dbt_valid_from) over by_opportunity as previous_valid_from,
+        lag(history.final_decision) over by_opportunity as previous_final_decision,
+        lag(history.final_odoo_lead_id) over by_opportunity as previous_final_odoo_lead_id,
+        lag(history.review_status) over by_opportunity as previous_review_status,
         count(*) over by_opportunity as version_number
     from history
     window by_opportunity as (partition by history.ace_opportunity_id order by history.dbt_valid_from)
@@ -90,7 +93,16 @@ final as (
         versions.tenant,
         versions.as_of_date,
         versions.previous_valid_from,
-        versions.dbt_valid_to is null as is_current
+        versions.dbt_valid_to is null as is_current,
+        versions.previous_final_decision,
+        versions.final_decision,
+        versions.previous_final_odoo_lead_id,
+        versions.final_odoo_lead_id,
+        versions.previous_review_status,
+        versions.review_status,
+        versions.reviewed_by,
+        versions.review_reason,
+        versions.review_changes
     from versions
     left join changed_rules
         on

@@ -24,6 +24,20 @@ rule_outcomes as (
 
 ),
 
+-- what people's reviews make of the decision (review.reviews): they win over the machine's below
+reviews_applied as (
+
+    select * from {{ ref('int_pod_decisions_reviewed') }}
+
+),
+
+-- approved claims already exported to AWS (`revops export approved`)
+claim_exports as (
+
+    select * from {{ ref('stg_review__claim_exports') }}
+
+),
+
 -- the order reasons are told in: what decides first
 ranked_outcomes as (
 
@@ -245,9 +259,35 @@ final as (
         cast(decided.as_of_date as date) as as_of_date,
 
         -- timestamps
-        cast('{{ run_started_at }}' as timestamptz) as decided_at
+        cast('{{ run_started_at }}' as timestamptz) as decided_at,
+
+        -- after review: the final lead and decision (the machine's stay in odoo_lead_id and decision)
+        cast(case
+            when reviews_applied.review_status = 'changed_since_review' then 'needs_review'
+            else coalesce(reviews_applied.reviewed_decision, decided.decision)
+        end as text) as final_decision,
+        cast(case
+            when reviews_applied.review_status = 'reviewed' and reviews_applied.lead_action is not null
+                then reviews_applied.reviewed_odoo_lead_id
+            else decided.odoo_lead_id
+        end as integer) as final_odoo_lead_id,
+        cast(case
+            when reviews_applied.review_status = 'reviewed' then reviews_applied.reviewed_by else 'machine'
+        end as text) as final_decided_by,
+        cast(coalesce(reviews_applied.review_status, 'unreviewed') as text) as review_status,
+        cast(reviews_applied.lead_action as text) as review_lead_action,
+        cast(reviews_applied.decision_action as text) as review_decision_action,
+        cast(reviews_applied.reviewed_by as text) as reviewed_by,
+        cast(reviews_applied.review_reason as text) as review_reason,
+        cast(reviews_applied.review_changes as text) as review_changes,
+        cast(reviews_applied.reviewed_at as timestamptz) as reviewed_at,
+        cast(claim_exports.exported_at as timestamptz) as claim_exported_at
 
     from explained as decided
+    left join reviews_applied
+        on decided.ace_opportunity_id = reviews_applied.ace_opportunity_id
+    left join claim_exports
+        on decided.ace_opportunity_id = claim_exports.ace_opportunity_id
 
 )
 
