@@ -40,9 +40,14 @@ class Embedder(Protocol):
 
 
 def _device() -> str:
+    """cuda when a GPU is present; on CPU, torch gets one thread per core this process may run on."""
     import torch
 
-    return "cuda" if torch.cuda.is_available() else "cpu"
+    if torch.cuda.is_available():
+        return "cuda"
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    torch.set_num_threads(cores)
+    return "cpu"
 
 
 def _l2_normalise(vectors: np.ndarray) -> np.ndarray:
@@ -64,11 +69,14 @@ class MiniLMEmbedder:
         self.device = _device()
         self.batch_size = batch_size
         self._model = SentenceTransformer(str(get_model_path()), device=self.device)
+        if self.device == "cuda":
+            self._model.half()  # fp16 on GPU, as BGE-M3's use_fp16; CPU stays float32
         dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         self.dim = int(dimension())
         self.name = "sentence-transformers/all-MiniLM-L6-v2"
 
     def encode(self, texts: list[str]) -> EncodedBatch:
+        # sentence-transformers sorts by length inside the call, so batches carry little padding
         dense = self._model.encode(
             texts, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
         )
