@@ -61,7 +61,7 @@ def rows_of(figures: dict) -> list[Row]:
                         f["step_texts_per_second"], "texts/s", f["bare_texts_per_second"], "bare model.encode",
                         _ratio(f["step_texts_per_second"], f["bare_texts_per_second"]), "ratio >= 0.8"))
     if "search" in figures:
-        for kind, f in figures["search"].items():
+        for kind, f in figures["search"]["kinds"].items():
             rows.append(Row(f"top-{f['k']} HNSW p95 ms ({kind}, {f['corpus']} rows)", f["hnsw_ms_p95"], "ms",
                             f["exact_ms_p95"], "exact scan p95", _ratio(f["hnsw_ms_p95"], f["exact_ms_p95"]),
                             "value <= 100"))

@@ -178,8 +178,8 @@ def search(options: dict) -> dict:
     from matching.benchmark import neighbour_latency, project_ef_search
 
     ef_search = project_ef_search()
-    return {kind: neighbour_latency(int(options.get("k", 50)), int(options.get("queries", 200)), ef_search, kind)
-            for kind in ("identity", "context")}
+    return {"kinds": {kind: neighbour_latency(int(options.get("k", 50)), int(options.get("queries", 200)),
+                                              ef_search, kind) for kind in ("identity", "context")}}
 
 
 def rules(options: dict) -> dict:
