@@ -92,9 +92,10 @@ def _fmt(x) -> str:
 
 def format_table(rows: list[dict]) -> str:
     header = ("figure", "value", "unit", "reference", "ratio", "target", "")
-    lines = [header] + [(r["figure"], _fmt(r["value"]), r["unit"],
-                         f"{_fmt(r['reference'])} ({r['reference_name']})" if r["reference_name"] else _fmt(r["reference"]),
-                         _fmt(r["ratio"]), r["target"] or "-",
+    def reference(r: dict) -> str:
+        return f"{_fmt(r['reference'])} ({r['reference_name']})" if r["reference_name"] else _fmt(r["reference"])
+
+    lines = [header] + [(r["figure"], _fmt(r["value"]), r["unit"], reference(r), _fmt(r["ratio"]), r["target"] or "-",
                          {True: "ok", False: "MISSED", None: ""}[r["ok"]]) for r in rows]
     widths = [max(len(str(line[i])) for line in lines) for i in range(len(header))]
     return "\n".join("  ".join(str(c).ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines)

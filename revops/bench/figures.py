@@ -168,6 +168,7 @@ def embed(options: dict) -> dict:
         "texts": len(texts), "mean_chars": round(sum(map(len, texts)) / max(len(texts), 1), 1),
         "model_load_and_warmup_seconds": round(load_seconds, 2),
         "bare_seconds": round(min(bare), 3), "step_seconds": round(min(step), 3),
+        "bare_seconds_each": [round(x, 3) for x in bare], "step_seconds_each": [round(x, 3) for x in step],
         "bare_texts_per_second": round(len(texts) / min(bare), 1),
         "step_texts_per_second": round(len(texts) / min(step), 1),
     }
