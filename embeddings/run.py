@@ -41,6 +41,9 @@ def embed_changed(
         reset = store.ensure_tables(cur, embedder.name, embedder.dim)
         deleted = store.delete_orphans(cur, inputs_relation)
         pending = store.pending_texts(cur, inputs_relation)
+        # length-sorted across the whole run, not just within a chunk: each chunk's batches then pad to
+        # nearly the same length (the bare model.encode sorts all its texts the same way)
+        pending.sort(key=lambda t: len(t.content))
         if len(pending) > BULK_LOAD_ROWS:
             store.drop_dense_index(cur)
         conn.commit()

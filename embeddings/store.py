@@ -9,9 +9,11 @@
 from __future__ import annotations
 
 import io
+import struct
 from dataclasses import dataclass
 
 import numpy as np
+from pgvector import SparseVector, Vector
 
 SCHEMA = "embeddings"
 SPARSE_DIM = 250002  # BGE-M3 (XLM-RoBERTa) vocabulary; sparsevec needs a fixed dimension
@@ -95,27 +97,49 @@ def delete_orphans(cur, inputs_relation: str) -> int:
     return deleted
 
 
-def _vector_literal(values: np.ndarray) -> str:
-    return "[" + ",".join(f"{x:.7g}" for x in values) + "]"
+# Binary COPY (PostgreSQL's "binary copy format"): no text rendering of 384-1024 floats per row, no parsing on the
+# server side; the vector fields are encoded by the pgvector adapter itself (Vector/SparseVector.to_binary).
+_COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
+_COPY_TRAILER = struct.pack(">h", -1)
 
 
-def _sparse_literal(weights: dict[int, float]) -> str:
-    # sparsevec indices are 1-based; zero weights are dropped
-    items = sorted((k + 1, v) for k, v in weights.items() if v != 0)
-    return "{" + ",".join(f"{k}:{v:.6g}" for k, v in items) + "}/" + str(SPARSE_DIM)
+def _binary_field(value) -> bytes:
+    if value is None:
+        return struct.pack(">i", -1)
+    if isinstance(value, (Vector, SparseVector)):
+        data = value.to_binary()
+    elif isinstance(value, bool):
+        raise TypeError("booleans are not used by the embedding tables")
+    elif isinstance(value, int):
+        data = struct.pack(">i", value)  # int4 columns only
+    elif isinstance(value, (bytes, bytearray, memoryview)):
+        data = bytes(value)
+    else:
+        data = str(value).encode("utf-8")
+    return struct.pack(">i", len(data)) + data
+
+
+def _binary_copy_buffer(rows: list[tuple]) -> io.BytesIO:
+    buffer = io.BytesIO()
+    buffer.write(_COPY_HEADER)
+    for row in rows:
+        buffer.write(struct.pack(">h", len(row)))
+        for value in row:
+            buffer.write(_binary_field(value))
+    buffer.write(_COPY_TRAILER)
+    buffer.seek(0)
+    return buffer
 
 
 def _copy_upsert(cur, table: str, columns: list[str], rows: list[tuple], key: str = "text_id") -> None:
-    """Bulk-load rows with COPY into a temp table, then upsert: one round trip per batch."""
+    """Bulk-load rows with binary COPY into a temp table, then upsert: one round trip per batch."""
     if not rows:
         return
     cur.execute(f"create temp table if not exists _load_{table} (like {SCHEMA}.{table} including defaults)")
     cur.execute(f"truncate _load_{table}")
-    buffer = io.StringIO()
-    for row in rows:
-        buffer.write("\t".join(_copy_field(value) for value in row) + "\n")
-    buffer.seek(0)
-    cur.copy_expert(f"copy _load_{table} ({', '.join(columns)}) from stdin", buffer)
+    cur.copy_expert(
+        f"copy _load_{table} ({', '.join(columns)}) from stdin with (format binary)", _binary_copy_buffer(rows)
+    )
     updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != key)
     if table == "dense_vectors":  # embedded_at tells when the text was last (re)embedded
         updates += ", embedded_at = now()"
@@ -125,18 +149,9 @@ def _copy_upsert(cur, table: str, columns: list[str], rows: list[tuple], key: st
         on conflict ({key}) do update set {updates}""")
 
 
-def _copy_field(value) -> str:
-    if value is None:
-        return r"\N"
-    if isinstance(value, (bytes, bytearray)):
-        return "\\\\x" + value.hex()
-    text = str(value)
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
 def write_batch(cur, model_name: str, texts: list[PendingText], batch) -> None:
     dense_rows = [
-        (t.text_id, t.source_system, t.record_id, t.text_kind, t.content_hash, model_name, _vector_literal(v))
+        (t.text_id, t.source_system, t.record_id, t.text_kind, t.content_hash, model_name, Vector(v))
         for t, v in zip(texts, batch.dense)
     ]
     _copy_upsert(
@@ -146,7 +161,10 @@ def write_batch(cur, model_name: str, texts: list[PendingText], batch) -> None:
         dense_rows,
     )
     if batch.sparse is not None:
-        sparse_rows = [(t.text_id, t.content_hash, model_name, _sparse_literal(w)) for t, w in zip(texts, batch.sparse)]
+        # sparsevec indices: 0-based in the binary format (the adapter drops zero weights)
+        sparse_rows = [
+            (t.text_id, t.content_hash, model_name, SparseVector(w, SPARSE_DIM)) for t, w in zip(texts, batch.sparse)
+        ]
         _copy_upsert(cur, "sparse_vectors", ["text_id", "content_hash", "model", "embedding"], sparse_rows)
     if batch.colbert is not None:
         colbert_rows = [

@@ -264,6 +264,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from revops import bench
+
+    return bench.main(args)
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     from orchestration.runlog import last_runs
 
@@ -408,6 +414,21 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--output", "-o", default="approved-claims.csv")
     exp.add_argument("--reviewer", help="who exports (default $REVOPS_REVIEWER, else the OS user)")
     exp.set_defaults(func=cmd_export)
+
+
+    bench = sub.add_parser("bench", help="speed figures, each beside a reference measured in the same run "
+                           "(builds the demo at --scale if missing)")
+    bench.add_argument("--scale", type=float, default=float(os.environ.get("REVOPS_DEMO_SCALE", "0.05")))
+    bench.add_argument("--seed", type=int, default=int(os.environ.get("REVOPS_DEMO_SEED", "42")))
+    bench.add_argument("--json", help="write the figures to this JSON file")
+    bench.add_argument("--compare", help="a previous --json output to compare with")
+    bench.add_argument("--only", help="comma-separated figures: ingest,embed,search,rules,noop_run,report")
+    bench.add_argument("--report", action="store_true", help="also time the Evidence report build (slow)")
+    bench.add_argument("--queries", type=int, default=200, help="search queries per text kind")
+    bench.add_argument("--embed-texts", type=int, default=None, help="embed at most this many texts (default all)")
+    bench.add_argument("--repeats", type=int, default=1, help="bare/step embedding rounds; the best of each counts")
+    bench.add_argument("--rules-runs", type=int, default=2, help="dbt runs of the rules; the best counts")
+    bench.set_defaults(func=cmd_bench)
 
     status = sub.add_parser("status", help="the last runs of the flow, with per-stage timings")
     status.add_argument("--limit", type=int, default=5)

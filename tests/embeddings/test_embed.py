@@ -104,3 +104,13 @@ def test_model_selection(monkeypatch, tmp_path):
     (incomplete / "sparse_linear.pt").unlink()
     with pytest.raises(FileNotFoundError, match="sparse_linear.pt"):
         BGEM3Embedder(incomplete)
+
+
+def test_a_run_with_nothing_to_embed_loads_no_weights(wh, minilm):
+    embed_changed(minilm, parts=wh)
+    fresh = MiniLMEmbedder()  # name and dimension come from the model folder's config
+    result = embed_changed(fresh, parts=wh)
+    assert (result.embedded, result.dim, result.reset) == (0, 384, False)
+    assert not fresh.loaded
+    fresh.encode(["Wondera"])
+    assert fresh.loaded
