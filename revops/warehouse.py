@@ -288,8 +288,9 @@ def ensure_access() -> None:
         conn.close()
     # pgvector is not a trusted extension: only a superuser may create it. In template1 every database made
     # later (by the loader too: test and scratch warehouses) has it already; the warehouse gets it directly.
-    # template1 only when the roles are new: while anyone is connected to it, CREATE DATABASE fails.
-    for database in (("template1",) if first_time else ()) + (warehouse_db,):
+    # template1 on every `db up` (a server made before the roles existed lacks it there); the connection is brief,
+    # since CREATE DATABASE fails while anyone is connected to template1.
+    for database in ("template1", warehouse_db):
         conn = _connect_admin(database)
         try:
             with conn.cursor() as cur:

@@ -35,7 +35,7 @@ def _build(name: str, home) -> settings.ConnectionParts:
     """`revops run` of the tests' demo sources into a fresh warehouse `name`."""
     base = settings.warehouse()
     wh = recreate_database(base.with_database(name))
-    env = {**os.environ, "REVOPS_DATABASE_URL": f"postgresql://postgres@127.0.0.1:{base.port}/{wh.database}",
+    env = {**os.environ, "REVOPS_DATABASE_URL": f"postgresql://revops_loader@127.0.0.1:{base.port}/{wh.database}",
            "REVOPS_HOME": str(home / name), "REVOPS_TASK_RETRIES": "0"}
     result = subprocess.run([sys.executable, "-m", "revops.cli", "run", "--no-report"], cwd=REPO, env=env,
                             capture_output=True, text=True, timeout=1200)
@@ -68,7 +68,7 @@ def test_float_noise_does_not_reorder_nearest_neighbours(warehouse_server, monke
     built = []
     for noisy_lead in (3, 5):
         wh = recreate_database(base.with_database("determinism_noise"))
-        monkeypatch.setenv("REVOPS_DATABASE_URL", f"postgresql://postgres@127.0.0.1:{base.port}/{wh.database}")
+        monkeypatch.setenv("REVOPS_DATABASE_URL", f"postgresql://revops_loader@127.0.0.1:{base.port}/{wh.database}")
         execute(wh, """
             create extension if not exists vector;
             create schema embeddings;

@@ -21,7 +21,7 @@ DDL_DIR = REPO / "revops" / "demo" / "sql"
 @pytest.fixture()
 def wh(warehouse_server, monkeypatch):
     parts = recreate_database(settings.warehouse().with_database("runlog_wh"))
-    monkeypatch.setenv("REVOPS_DATABASE_URL", f"postgresql://postgres@127.0.0.1:{parts.port}/{parts.database}")
+    monkeypatch.setenv("REVOPS_DATABASE_URL", f"postgresql://revops_loader@127.0.0.1:{parts.port}/{parts.database}")
     monkeypatch.delenv(runlog.ALLOW_RAW_SHRINK_ENV, raising=False)
     runlog.ensure_tables()
     return parts
@@ -111,7 +111,7 @@ def test_run_stops_before_dbt_when_raw_emptied_and_repairs_stale_runs(wh, monkey
     base = settings.warehouse()
     for name, ddl in (("guard_odoo", "odoo.sql"), ("guard_apn", "apn.sql")):
         execute(recreate_database(base.with_database(name)), (DDL_DIR / ddl).read_text())
-    url = "postgresql://postgres@127.0.0.1:{port}/{db}"
+    url = "postgresql://revops_loader@127.0.0.1:{port}/{db}"
     monkeypatch.setenv("ODOO_DATABASE_URL", url.format(port=base.port, db="guard_odoo"))
     monkeypatch.setenv("APN_DATABASE_URL", url.format(port=base.port, db="guard_apn"))
     monkeypatch.setenv("REVOPS_HOME", str(tmp_path / "home"))

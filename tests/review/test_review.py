@@ -103,13 +103,14 @@ def test_reviews_are_append_only_and_only_readable_by_bi_reader(wh):
             q(wh, statement)
     assert q(wh, "select count(*) from review.reviews where ace_opportunity_id = %s", (ace,))[0][0] == 1
     # PUBLIC has nothing; bi_reader (issue 11's role, created here when missing) may read but not write
-    created = not q(wh, "select 1 from pg_roles where rolname = 'bi_reader'")
+    admin = wh.with_role(settings.SUPERUSER)  # roles are made by the server's administrator, not the loader
+    created = not q(admin, "select 1 from pg_roles where rolname = 'bi_reader'")
     if created:
-        q(wh, "create role bi_reader nologin")
-    q(wh, "create role review_probe nologin")
+        q(admin, "create role bi_reader nologin")
+    q(admin, "create role review_probe nologin")
     try:
         cli(wh, "review", "--limit", "1")  # ensures the schema and its grants again
-        with psycopg2.connect(wh.dsn()) as conn, conn.cursor() as cur:
+        with psycopg2.connect(admin.dsn()) as conn, conn.cursor() as cur:
             cur.execute("set role bi_reader")
             cur.execute("select count(*) from review.reviews")
             assert cur.fetchone()[0] >= 1
@@ -122,9 +123,9 @@ def test_reviews_are_append_only_and_only_readable_by_bi_reader(wh):
                 cur.execute("select count(*) from review.reviews")
             conn.rollback()
     finally:
-        q(wh, "drop role review_probe")
+        q(admin, "drop role review_probe")
         if created:
-            q(wh, "revoke all on all tables in schema review from bi_reader; "
+            q(admin, "revoke all on all tables in schema review from bi_reader; "
                   "revoke all on schema review from bi_reader; drop role bi_reader")
 
 
