@@ -4,7 +4,6 @@
 // input's defaultValue (read once, in the browser, before the input is created) and writes its inputs
 // back with `setUrlParams(...)`. During the prerender there is no query string: the defaults apply.
 import { browser } from '$app/environment';
-import { getInputContext } from '@evidence-dev/sdk/utils/svelte';
 
 /** The query-string value of `name` in the browser, else `fallback` (also when it is missing or empty). */
 export function urlParam(name, fallback = undefined) {
@@ -53,21 +52,27 @@ export function urlSql(name, fallback = '') {
 	return String(urlParam(name, fallback)).replaceAll("'", "''");
 }
 
+const quote = (v) => `'${String(v).replaceAll("'", "''")}'`;
+
 /**
- * Call at the top of a page's script, before its inputs are created: forget the prerendered state of the
- * inputs whose value the URL sets (`{ inputName: 'urlName' }`), so they start from the URL instead.
- * The prerendered page carries its inputs as the build left them (a Dropdown's first option), and a
- * Dropdown ignores its defaultValue once it has such a state.
+ * SQL condition for a multi-select whose "all" option applies only while nothing else is picked: picking a
+ * payer or an account clears "All". `pairs` are option prefix, SQL expression, ...: e.g.
+ * `'account', 'costs.aws_account_id', 'payer', 'costs.payer_aws_account_id'` for options 'account:123';
+ * `'', 'costs.service_code'` for plain values. Use inside a page's SQL as `${pickedOrAll(inputs.scope, ...)}`
+ * (no braces inside: Evidence reads `${...}` in SQL up to the first closing brace).
+ * While the input is not set yet it returns it as is, so the query waits for it.
  */
-export function preferUrl(names) {
-	if (!browser) return;
-	const params = new URL(window.location.href).searchParams;
-	const overridden = Object.entries(names)
-		.filter(([, urlName]) => params.has(urlName) && params.get(urlName) !== '')
-		.map(([inputName]) => inputName);
-	if (!overridden.length) return;
-	getInputContext().update((values) => {
-		for (const name of overridden) delete values[name];
-		return values;
+export function pickedOrAll(input, ...pairs) {
+	if (!Array.isArray(input?.rawValues)) return input;
+	const picked = selectedValues(input).filter((v) => v !== 'all');
+	if (!picked.length) return selectedValues(input).includes('all') ? 'true' : 'false';
+	const columns = [];
+	for (let i = 0; i + 1 < pairs.length; i += 2) columns.push([pairs[i], pairs[i + 1]]);
+	const conditions = columns.map(([prefix, column]) => {
+		const values = picked
+			.filter((v) => (prefix ? v.startsWith(prefix + ':') : true))
+			.map((v) => (prefix ? v.slice(prefix.length + 1) : v));
+		return values.length ? `${column} in (${values.map(quote).join(', ')})` : 'false';
 	});
+	return `(${conditions.join(' or ')})`;
 }

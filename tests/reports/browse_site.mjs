@@ -206,7 +206,7 @@ try {
 	// POD: search the opportunities list, click the opportunity, land on the one detail page.
 	await page.goto(`${base}/pod/opportunities/`, { waitUntil: 'networkidle' });
 	await settle();
-	await page.getByPlaceholder('Search').first().fill(plan.opportunity);
+	await page.locator('input.search-bar:visible').first().fill(plan.opportunity);
 	await page.waitForTimeout(1000);
 	result.pod.searchRows = await page.locator('table:visible tr:has(td)').allInnerTexts();
 	await page.locator('table:visible tr:has(td)').filter({ hasText: plan.opportunity }).first().click();
