@@ -206,8 +206,8 @@ try {
 	// POD: search the opportunities list, click the opportunity, land on the one detail page.
 	await page.goto(`${base}/pod/opportunities/`, { waitUntil: 'networkidle' });
 	await settle();
-	await page.locator('input.search-bar:visible').first().fill(plan.opportunity);
-	await page.waitForTimeout(1000);
+	await page.getByPlaceholder('Opportunity id, customer, title, lead or owner').fill(plan.opportunity);
+	await settle();
 	result.pod.searchRows = await page.locator('table:visible tr:has(td)').allInnerTexts();
 	await page.locator('table:visible tr:has(td)').filter({ hasText: plan.opportunity }).first().click();
 	await page.waitForURL(/\/pod\/opportunity\/\?opportunity=/, { timeout });
@@ -225,6 +225,9 @@ try {
 	result.pod.legend = await testid('rule-legend');
 	result.pod.reviewHeaders = await page.locator('table:visible').first().locator('th').allInnerTexts();
 	result.pod.reviewRows = await page.locator('table:visible').first().locator('tr:has(td)').allInnerTexts();
+	await page.getByPlaceholder('Opportunity id, customer or lead').fill(plan.opportunity);
+	await settle();
+	result.pod.reviewSearchRows = await page.locator('table:visible').first().locator('tr:has(td)').allInnerTexts();
 
 	// Time to interactive of every page, from a local server: navigation until the queries have rendered.
 	for (const [name, url] of Object.entries(plan.pages)) {

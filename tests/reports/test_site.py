@@ -287,14 +287,16 @@ def test_opportunity_search_leads_to_the_one_detail_page(browsed):
     assert "Match probability" in pod["detailText"] or "match probability" in pod["detailText"]
 
 
-def test_pod_review_shows_deciding_rule_reason_and_legend(browsed, built_site):
-    seen, _, warehouse = browsed
+def test_pod_review_shows_deciding_rule_reason_and_legend(browsed):
+    seen, plan, warehouse = browsed
     pod = seen["pod"]
     rules = [r[0] for r in _rows(warehouse, "select rule_id from pod.rule_outcomes group by rule_id order by min(rule_order)")]
     for number, rule in enumerate(rules, start=1):
         assert f"{number}. {rule.replace('_', ' ')}" in pod["legend"], (rule, pod["legend"])
     assert "Deciding rule" in pod["reviewHeaders"] and "Reason" in pod["reviewHeaders"], pod["reviewHeaders"]
     assert pod["reviewRows"]
+    # the search box narrows the list to the opportunity
+    assert len(pod["reviewSearchRows"]) == 1 and plan["opportunity"] in pod["reviewSearchRows"][0], pod["reviewSearchRows"]
 
 
 def test_build_renders_one_page_per_view_not_per_id(built_site):
