@@ -234,7 +234,7 @@ async function browseAndCheck() {
 	await pickOption('Service', plan.drillService);
 	await settle();
 	result.drilldown.serviceUrl = page.url();
-	result.drilldown.monthRows = await page.locator('table:visible').nth(1).locator('tr:has(td)').allInnerTexts();
+	result.drilldown.monthRows = await page.locator('[data-testid="month-series"] table:visible').first().locator('tr:has(td)').allInnerTexts();
 
 	// POD: search the opportunities list, click the opportunity, land on the one detail page.
 	await page.goto(`${base}/pod/opportunities/`, { waitUntil: 'networkidle' });

@@ -322,7 +322,7 @@ def test_cost_explorer_marks_the_open_month_without_a_margin(browsed):
         " where billing_month = (select max(billing_month) from billing.cost_vs_invoice_monthly)",
     )[0][0]
     explorer = seen["explorer"]
-    headers = [h.strip() for h in explorer["latestHeaders"]]
+    headers = [h.strip() for h in explorer["latestHeaders"] if h.strip()]  # less the hidden duplicate's
     assert "Status" in headers and "Margin %" in headers, headers
     assert len(explorer["latestRows"]) == 1, explorer["latestRows"]
     cells = dict(zip(headers, (c.strip() for c in explorer["latestCells"])))
