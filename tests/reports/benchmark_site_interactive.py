@@ -9,6 +9,11 @@ It drives the built site with tests/reports/browse_site.mjs (headless /usr/bin/c
 each page is opened `rounds` times, from navigation until its browser-side queries have rendered, and the script
 prints each page's times, their median and whether the median meets the 2 s target. On the shared 2-core machine
 the Cost Explorer measured 2.5-6.3 s and the other pages 0.4-3.0 s (load-sensitive).
+
+Open (2026-12-04, scale-0.05 dev warehouse, one round): overview 1.4 s, Cost Explorer 2.8 s, accounts 0.3 s, POD
+review 1.5 s, opportunities 0.3 s; the two detail pages (account 828365787510, opportunity: the first id) never
+became interactive here (the page stays on "Pick ... above"), while the browser tests open other ids fine; to
+investigate. A page that never becomes interactive is reported (null time, a line in failures), not fatal.
 """
 
 from __future__ import annotations
@@ -70,10 +75,11 @@ def main() -> None:
             env={**os.environ, "CHROMIUM_PATH": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")},
         )
     seen = json.loads(result.stdout)
-    pages = {
-        name: {"ms": times, "median_ms": statistics.median(times), "meets_target": statistics.median(times) <= TARGET_MS}
-        for name, times in seen["interactiveMs"].items()
-    }
+    pages = {}
+    for name, times in seen["interactiveMs"].items():
+        measured = [ms for ms in times if ms is not None]  # None: not interactive within the browse timeout
+        median = statistics.median(measured) if len(measured) == len(times) else None
+        pages[name] = {"ms": times, "median_ms": median, "meets_target": median is not None and median <= TARGET_MS}
     print(json.dumps({"target_ms": TARGET_MS, "cpu_count": os.cpu_count(), "pages": pages,
                       "all_meet_target": all(p["meets_target"] for p in pages.values()),
                       "failures": seen["failures"]}, indent=1))

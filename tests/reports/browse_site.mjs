@@ -161,9 +161,15 @@ try {
 		for (let round = 0; round < (plan.rounds ?? 1); round++) {
 			for (const [name, url] of Object.entries(plan.pages)) {
 				const started = Date.now();
-				await page.goto(base + url, { waitUntil: 'load' });
-				await page.waitForFunction(() => !document.body.innerText.includes('Loading...') && document.querySelector('h1, table, canvas'), null, { timeout });
-				(result.interactiveMs[name] ??= []).push(Date.now() - started);
+				try {
+					await page.goto(base + url, { waitUntil: 'load' });
+					await page.waitForFunction(() => !document.body.innerText.includes('Loading...') && document.querySelector('h1, table, canvas'), null, { timeout });
+					(result.interactiveMs[name] ??= []).push(Date.now() - started);
+				} catch (err) {
+					// one page that never becomes interactive is reported, the others are still timed
+					(result.interactiveMs[name] ??= []).push(null);
+					result.failures.push(`${name}: ${String(err?.message ?? err).split('\n')[0]}`);
+				}
 			}
 		}
 	}
