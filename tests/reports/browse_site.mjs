@@ -36,7 +36,7 @@ const server = spawn(
 	['--no-clipboard', '--no-request-logging', '-l', `tcp://127.0.0.1:${port}`, plan.buildDir],
 	{ stdio: 'ignore' }
 );
-const result = { port, pages: {}, explorer: {}, drilldown: {}, consoleErrors: [], failures: [] };
+const result = { port, pages: {}, explorer: {}, drilldown: {}, pod: {}, interactiveMs: {}, consoleErrors: [], failures: [] };
 let browser;
 let page;
 
@@ -80,19 +80,33 @@ async function inspect(name) {
 
 const testid = async (id) => (await page.locator(`[data-testid="${id}"]`).first().innerText()).trim();
 
-async function explorerTotals() {
+/** The Cost Explorer totals once they stop changing (queries rerun in the browser after every pick). */
+async function explorerTotals(previous = undefined) {
 	await settle();
-	return {
+	const read = async () => ({
 		aws_cost: await testid('total-aws-cost'),
 		invoiced: await testid('total-invoiced'),
 		margin: await testid('total-margin')
-	};
+	});
+	let last = await read();
+	// after a pick the numbers must move: wait (up to 30 s) until they differ from the previous view
+	for (let i = 0; previous && JSON.stringify(last) === JSON.stringify(previous) && i < 60; i++) {
+		await page.waitForTimeout(500);
+		last = await read();
+	}
+	for (let stable = 0, i = 0; stable < 3 && i < 60; i++) {
+		await page.waitForTimeout(500);
+		const now = await read();
+		stable = JSON.stringify(now) === JSON.stringify(last) ? stable + 1 : 0;
+		last = now;
+	}
+	return last;
 }
 
-/** Open the "Accounts" multi-select and toggle the named options: type into its search box, click the match. */
-async function toggleAccounts(labels) {
-	await page.getByRole('combobox').filter({ hasText: 'Accounts' }).first().click();
-	const search = page.getByPlaceholder('Accounts');
+/** Open the multi-select titled `title` and toggle the named options: type into its search box, click the match. */
+async function toggleOptions(title, labels) {
+	await page.getByRole('combobox').filter({ hasText: title }).first().click();
+	const search = page.getByPlaceholder(title);
 	for (const label of labels) {
 		await search.fill(label);
 		const option = page.locator('[data-cmdk-item]').filter({ hasText: label }).first();
@@ -102,6 +116,19 @@ async function toggleAccounts(labels) {
 	}
 	await search.fill('');
 	await page.keyboard.press('Escape');
+}
+
+/** Open the single-select titled `title` (its button shows the title) and pick the option labelled exactly `label`. */
+async function pickOption(title, label) {
+	await page.locator('button[role="combobox"]').filter({ hasText: title }).first().click();
+	const search = page.getByPlaceholder(title);
+	await search.fill(label);
+	const exact = new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+	const option = page.locator('[data-cmdk-item]').filter({ hasText: exact }).first();
+	await option.waitFor({ timeout });
+	await option.click();
+	await page.keyboard.press('Escape').catch(() => {});
+	await page.waitForTimeout(500);
 }
 
 try {
@@ -126,36 +153,26 @@ try {
 	page.on('console', (msg) => msg.type() === 'error' && result.consoleErrors.push(msg.text()));
 	page.on('pageerror', (err) => result.consoleErrors.push(String(err)));
 
-	for (const [name, url] of Object.entries(plan.pages)) {
-		await page.goto(base + url, { waitUntil: 'networkidle' });
-		await inspect(name);
+	if (!plan.interactiveOnly) await browseAndCheck();
+
+	// Time to interactive of every page, from a local server: navigation until the queries have rendered.
+	// Only for the benchmark (tests/reports/benchmark_site_interactive.py): the tests do not time pages.
+	if (plan.measureInteractive || plan.interactiveOnly) {
+		for (let round = 0; round < (plan.rounds ?? 1); round++) {
+			for (const [name, url] of Object.entries(plan.pages)) {
+				const started = Date.now();
+				try {
+					await page.goto(base + url, { waitUntil: 'load' });
+					await page.waitForFunction(() => !document.body.innerText.includes('Loading...') && document.querySelector('h1, table, canvas'), null, { timeout });
+					(result.interactiveMs[name] ??= []).push(Date.now() - started);
+				} catch (err) {
+					// one page that never becomes interactive is reported, the others are still timed
+					(result.interactiveMs[name] ??= []).push(null);
+					result.failures.push(`${name}: ${String(err?.message ?? err).split('\n')[0]}`);
+				}
+			}
+		}
 	}
-
-	// Cost Explorer: all accounts, then a payer (all its linked accounts) plus one more linked account,
-	// then the "Last Year" range, then quarters.
-	await page.goto(`${base}/cost-explorer`, { waitUntil: 'networkidle' });
-	result.explorer.all = await explorerTotals();
-	await toggleAccounts(['All accounts', plan.payerOption, plan.accountOption]);
-	result.explorer.selection = await explorerTotals();
-	await page.getByRole('combobox').filter({ hasText: 'All Time' }).first().click();
-	await page.getByRole('option', { name: 'Last Year', exact: true }).click();
-	result.explorer.selectionLastYear = await explorerTotals();
-	await page.getByRole('button', { name: 'Quarter', exact: true }).click();
-	await settle();
-	result.explorer.quarterRows = await page
-		.locator('table:visible')
-		.first()
-		.locator('tr:has(td)')
-		.allInnerTexts();
-	await inspect('cost-explorer-selection');
-
-	// Drill-down: click the selected linked account's row in the accounts table, land on its page.
-	const firstRow = page.locator('table:visible tr:has(td)').filter({ hasText: plan.drillAccount }).first();
-	await firstRow.click();
-	await page.waitForURL(/\/cost-explorer\/accounts\//, { timeout });
-	result.drilldown.url = page.url();
-	const text = await inspect('cost-explorer-account-drilldown');
-	result.drilldown.mentionsAccount = text.includes(plan.drillAccount);
 } catch (err) {
 	result.failures.push(String(err?.stack ?? err));
 	await page?.screenshot({ path: path.join(plan.artifacts, 'failed.png'), fullPage: true }).catch(() => {});
@@ -165,3 +182,112 @@ try {
 }
 console.log(JSON.stringify(result, null, 1));
 process.exit(result.failures.length ? 1 : 0);
+
+/** Every page, the Cost Explorer selections, the drill-down and the POD pages, as the tests check them. */
+async function browseAndCheck() {
+	for (const [name, url] of Object.entries(plan.pages)) {
+		await page.goto(base + url, { waitUntil: 'networkidle' });
+		await inspect(name);
+	}
+
+	// Cost Explorer, latest month only (from the URL): the open month is marked and has no margin.
+	await page.goto(`${base}/cost-explorer/?period=latest_1`, { waitUntil: 'networkidle' });
+	await explorerTotals();
+	result.explorer.latestHeaders = await page.locator('table:visible').first().locator('th').allInnerTexts();
+	result.explorer.latestRows = await page.locator('table:visible').first().locator('tr:has(td)').allInnerTexts();
+	result.explorer.latestCells = await page.locator('table:visible').first().locator('tr:has(td)').first().locator('td').allInnerTexts();
+
+	// Cost Explorer: all accounts, then a payer (all its linked accounts) plus one more linked account (picking
+	// them clears "All accounts"), then last year from the period picker, then quarters, then group by payer.
+	await page.goto(`${base}/cost-explorer/`, { waitUntil: 'networkidle' });
+	result.explorer.all = await explorerTotals();
+	await toggleOptions('Accounts', [plan.payerOption, plan.accountOption]);
+	result.explorer.selection = await explorerTotals(result.explorer.all);
+	await pickOption('Period', String(plan.lastYear));
+	result.explorer.selectionLastYear = await explorerTotals(result.explorer.selection);
+	await page.getByRole('button', { name: 'Quarter', exact: true }).click();
+	await settle();
+	result.explorer.quarterRows = await page
+		.locator('table:visible')
+		.first()
+		.locator('tr:has(td)')
+		.allInnerTexts();
+	await page.getByRole('button', { name: 'Payer', exact: true }).click();
+	await settle();
+	result.explorer.groupRows = await page
+		.locator('table:visible')
+		.nth(1)
+		.locator('tr:has(td)')
+		.allInnerTexts();
+	result.explorer.url = page.url();
+	result.explorer.downloadButtons = await page.getByRole('button', { name: /^Download .*\(CSV\)/ }).count();
+	await inspect('cost-explorer-selection');
+
+	// The URL is the shared view: open it afresh and get the same numbers.
+	await page.goto(result.explorer.url, { waitUntil: 'networkidle' });
+	result.explorer.shared = await explorerTotals();
+	result.explorer.sharedQuarterRows = await page.locator('table:visible').first().locator('tr:has(td)').allInnerTexts();
+
+	// Drill-down: click the selected linked account's row in the accounts table, land on the one account page
+	// with the account and the period in the URL, then pick a service for its month series.
+	const firstRow = page.locator('table:visible tr:has(td)').filter({ hasText: plan.drillAccount }).first();
+	await firstRow.click();
+	await page.waitForURL(/\/cost-explorer\/account\/\?/, { timeout });
+	result.drilldown.url = page.url();
+	const text = await inspect('cost-explorer-account-drilldown');
+	result.drilldown.mentionsAccount = text.includes(plan.drillAccount);
+	result.drilldown.summary = await testid('account-summary');
+	await pickOption('Service', plan.drillService);
+	await settle();
+	result.drilldown.serviceUrl = page.url();
+	result.drilldown.monthRows = await page.locator('[data-testid="month-series"] table:visible').first().locator('tr:has(td)').allInnerTexts();
+
+	// POD: search the opportunities list, click the opportunity, land on the one detail page.
+	await page.goto(`${base}/pod/opportunities/`, { waitUntil: 'networkidle' });
+	await settle();
+	await page.getByPlaceholder('Opportunity id, customer, title, lead or owner').fill(plan.opportunity);
+	await settle();
+	result.pod.searchRows = await page.locator('table:visible tr:has(td)').allInnerTexts();
+	await page.locator('table:visible tr:has(td)').filter({ hasText: plan.opportunity }).first().click();
+	await page.waitForURL(/\/pod\/opportunity\/\?opportunity=/, { timeout });
+	result.pod.url = page.url();
+	const detail = await inspect('pod-opportunity-from-search');
+	result.pod.h1 = result.pages['pod-opportunity-from-search'].h1;
+	result.pod.summary = await testid('decision-summary');
+	result.pod.rules = await page.locator('[data-testid="rules-table"] tbody tr').allInnerTexts();
+	result.pod.hasWaterfall = (await page.locator('[data-testid="waterfall"] canvas').count()) > 0;
+	result.pod.detailText = detail;
+	result.pod.reviewPanel = await testid('review-panel');
+
+	// POD review list: the deciding rule and reason per decision, the rule legend.
+	await page.goto(`${base}/pod/`, { waitUntil: 'networkidle' });
+	await settle();
+	result.pod.legend = await testid('rule-legend');
+	result.pod.reviewHeaders = await page.locator('table:visible').first().locator('th').allInnerTexts();
+	result.pod.reviewRows = await page.locator('table:visible').first().locator('tr:has(td)').allInnerTexts();
+	await page.getByPlaceholder('Opportunity id, customer or lead').fill(plan.opportunity);
+	await settle();
+	result.pod.reviewSearchRows = await page.locator('table:visible').first().locator('tr:has(td)').allInnerTexts();
+
+	// POD review list: filter by review status (in the URL); the counts follow the warehouse.
+	await page.goto(`${base}/pod/`, { waitUntil: 'networkidle' });
+	await settle();
+	result.pod.countAll = await testid('pod-count');
+	await page.locator('button[role="combobox"]').filter({ hasText: 'Review status' }).first().click();
+	result.pod.reviewOptions = await page.locator('[data-cmdk-item]:visible').allInnerTexts();
+	await page.keyboard.press('Escape');
+	await page.waitForTimeout(300);
+	await pickOption('Review status', 'Unreviewed');
+	await settle();
+	result.pod.countUnreviewed = await testid('pod-count');
+	result.pod.urlUnreviewed = page.url();
+	await pickOption('Review status', 'Reviewed');
+	await settle();
+	result.pod.countReviewed = await testid('pod-count');
+	result.pod.urlReviewed = page.url();
+	// the shared URL opens on the same filter
+	await page.goto(`${base}/pod/?review=unreviewed`, { waitUntil: 'networkidle' });
+	await settle();
+	result.pod.countUnreviewedFromUrl = await testid('pod-count');
+	result.pod.reviewHeadersFiltered = await page.locator('table:visible').first().locator('th').allInnerTexts();
+}

@@ -1,4 +1,4 @@
--- Billing exceptions: unbilled usage, invoices without cost, under-billing, credited invoices (billing.findings).
+-- Billing exceptions: unbilled usage, invoices without cost, under-billing, credited invoices, internal cost (billing.findings).
 select
     finding_id,
     finding_type,
@@ -10,6 +10,7 @@ select
     account_move_id,
     amount,
     currency_code,
-    detail
+    detail,
+    period_status
 from billing.findings
 order by billing_month desc, finding_type, aws_account_id

@@ -7,6 +7,13 @@ select
     decision,
     changed_rules,
     previous_reasons,
-    reasons
+    reasons,
+    previous_final_decision,
+    final_decision,
+    previous_review_status,
+    review_status,
+    reviewed_by,
+    review_reason,
+    review_changes
 from pod.decision_changes
 order by changed_at desc, ace_opportunity_id

@@ -1,4 +1,5 @@
--- One POD decision per ACE opportunity (dbt mart pod.decisions), with each rule's outcome.
+-- One POD decision per ACE opportunity (dbt mart pod.decisions), with each rule's outcome and the review in force
+-- (final_decision: the machine's decision, or the reviewer's).
 select
     ace_opportunity_id,
     opportunity_title,
@@ -17,6 +18,22 @@ select
     end_user_reporting_outcome,
     match_confidence_outcome,
     timeline_outcome,
-    decided_at
+    eligibility_outcome,
+    deciding_rules,
+    review_checks,
+    is_spend_verified,
+    is_eligible,
+    decided_at,
+    final_decision,
+    final_odoo_lead_id,
+    final_decided_by,
+    review_status,
+    review_lead_action,
+    review_decision_action,
+    reviewed_by,
+    reviewed_at,
+    review_reason,
+    review_changes,
+    claim_exported_at
 from pod.decisions
 order by decided_at desc, ace_opportunity_id
