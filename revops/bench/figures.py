@@ -129,6 +129,9 @@ def embed(options: dict) -> dict:
     limit = options.get("embed_texts")
     scratch = settings.warehouse().with_database(SCRATCH_EMBED)
     recreate_database(scratch)
+    if settings.uses_embedded_warehouse():  # pgvector is superuser-only; the scratch database comes from template0
+        with warehouse.connect(scratch.with_role(settings.SUPERUSER), autocommit=True) as conn, conn.cursor() as cur:
+            cur.execute("create extension if not exists vector")
     try:
         buffer = io.BytesIO()
         with warehouse.connect() as conn, conn.cursor() as cur:
