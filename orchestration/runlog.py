@@ -10,7 +10,7 @@ import uuid
 from contextlib import contextmanager
 from typing import Iterator
 
-from revops import warehouse
+from revops import settings, warehouse
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +123,8 @@ def finish_run(run_id: str, error: BaseException | None = None) -> None:
 
 
 def _describe(error: BaseException | None) -> str | None:
-    return None if error is None else f"{type(error).__name__}: {error}"[:4000]
+    # errors from drivers can quote a connection string: never store a password in ops
+    return None if error is None else settings.redact(f"{type(error).__name__}: {error}")[:4000]
 
 
 class StageRecord:

@@ -133,3 +133,17 @@ def test_run_stops_before_dbt_when_raw_emptied_and_repairs_stale_runs(wh, monkey
     detail = query(wh, "select detail from ops.pipeline_run_stages where run_id = %s and stage = 'raw_guard'",
                    (newest["run_id"],))[0][0]
     assert detail["counts"]["odoo_crm_lead"] == 0  # what the guard saw is kept with the failed stage
+
+
+def test_a_stage_error_quoting_a_connection_string_is_stored_without_its_password(wh):
+    run_id = runlog.start_run(False)
+    secret = "s3cr" + "etValue42"  # built, not written as a password literal
+    with pytest.raises(RuntimeError):
+        with runlog.stage(run_id, "extract"):
+            raise RuntimeError(f"could not connect to postgresql://odoo:{secret}@db.example:5432/odoo")
+    runlog.finish_run(run_id, RuntimeError(f"host=db.example password={secret} dbname=odoo"))
+    stored = query(wh, "select error from ops.pipeline_run_stages where run_id = %s "
+                       "union all select error from ops.pipeline_runs where run_id = %s", (run_id, run_id))
+    assert len(stored) == 2 and all(row[0] for row in stored)
+    assert not any(secret in row[0] for row in stored), stored
+    assert all("***" in row[0] for row in stored)
