@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-embed", action="store_true")
     parser.add_argument("--skip-match", action="store_true")
     args = parser.parse_args(argv)
-    settings.load_dotenv()
+    settings.activate(settings.validate())
     report: dict = {"warehouse": settings.warehouse().database}
     if not args.skip_embed:
         report["embedding"] = embedding_throughput()

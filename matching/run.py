@@ -163,13 +163,14 @@ def score_candidates(parts: settings.ConnectionParts | None = None) -> MatchResu
     return result
 
 
-def build_candidates() -> None:
-    """dbt: exact-key blocking, HNSW neighbours and the SQL signals (after the embedding step)."""
+def build_candidates(rule_set=None) -> None:
+    """dbt: exact-key blocking, HNSW neighbours and the SQL signals (after the embedding step), with the run's
+    rules (`rule_set`, see revops.rules; None: loaded now)."""
     from revops.dbt import run_dbt
 
-    run_dbt(["build", "--select", *CANDIDATE_MODELS, "--indirect-selection", "cautious"])
+    run_dbt(["build", "--select", *CANDIDATE_MODELS, "--indirect-selection", "cautious"], rule_set)
 
 
-def run_match(parts: settings.ConnectionParts | None = None) -> MatchResult:
-    build_candidates()
+def run_match(parts: settings.ConnectionParts | None = None, rule_set=None) -> MatchResult:
+    build_candidates(rule_set)
     return score_candidates(parts)

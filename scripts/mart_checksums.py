@@ -57,7 +57,7 @@ def evaluation(cur) -> list[str]:
 
 
 def main() -> int:
-    settings.load_dotenv() if hasattr(settings, "load_dotenv") else None
+    settings.activate(settings.validate())
     with warehouse.connect() as conn, conn.cursor() as cur:
         for line in checksums(cur) + evaluation(cur):
             print(line)
