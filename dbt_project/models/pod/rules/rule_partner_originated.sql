@@ -2,7 +2,7 @@
 {#- POD rule 1: the ACE opportunity is partner originated (opportunity_ownership = Partner Referral). The
     matched lead's Odoo origination is cross-checked: a disagreement is reported, or sent to review. -#}
 {%- set rule = pod_rule('partner_originated') -%}
-{%- set ownership_value = rule.get('ownership_value', 'Partner Referral') -%}
+{%- set ownership_value = partner_ownership_value() -%}
 
 with
 
