@@ -16,7 +16,9 @@ checked as (
 
     select
         rule_inputs.*,
-        coalesce(rule_inputs.opportunity_ownership = '{{ ownership_value }}', false) as is_partner_originated,
+        coalesce(
+            rule_inputs.opportunity_ownership = '{{ ownership_value }}', false
+        ) as is_partner_originated,
         case
             when rule_inputs.odoo_lead_id is null or rule_inputs.lead_origination is null then null
             else rule_inputs.lead_origination = 'partner_originated'
