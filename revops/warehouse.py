@@ -25,7 +25,7 @@ import subprocess
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator, Mapping
 
 import psycopg2
 import psycopg2.errors
@@ -360,6 +360,36 @@ def connect(parts: settings.ConnectionParts | None = None, autocommit: bool = Fa
 
 
 SOURCE_NAMES = {"odoo": ("Odoo", "ODOO_DATABASE_URL"), "apn": ("APN (ACE mirror)", "APN_DATABASE_URL")}
+
+
+def copy_columns(cur, table: str, columns: Mapping[str, Any], freeze: bool = False) -> int:
+    """COPY one batch given column-wise (column name -> list, numpy array or pyarrow array) into `table`,
+    encoded as CSV by Arrow; returns the number of rows. The project's one COPY encoder for rows built in Python
+    (the embedding step's binary COPY of vectors is pgvector's). `freeze` writes the rows frozen (no later
+    hint-bit rewrite); only for tables created in the current transaction."""
+    import io
+
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    def as_arrow(values: Any) -> pa.Array:
+        if isinstance(values, (pa.Array, pa.ChunkedArray)):
+            return values
+        if isinstance(values, list) and values and all(v is None for v in values):
+            return pa.array(values, type=pa.string())
+        return pa.array(values)
+
+    names = list(columns)
+    batch = pa.table([as_arrow(columns[name]) for name in names], names=names)
+    if batch.num_rows == 0:
+        return 0
+    buffer = io.BytesIO()
+    pacsv.write_csv(batch, buffer, pacsv.WriteOptions(include_header=False, batch_size=8192))
+    buffer.seek(0)
+    column_list = ", ".join(f'"{name}"' for name in names)
+    options = "format csv, freeze" if freeze else "format csv"
+    cur.copy_expert(f"copy {table} ({column_list}) from stdin with ({options})", buffer)
+    return batch.num_rows
 
 
 def check_source(name: str, timeout_s: int = 5) -> None:
