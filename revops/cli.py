@@ -360,7 +360,7 @@ def build_parser(config: settings.Settings | None = None) -> argparse.ArgumentPa
     rep = sub.add_parser("report", help="build the Evidence site")
     rep.set_defaults(func=cmd_report)
 
-    run = sub.add_parser("run", help="the whole flow: extract, dbt, embed, dbt, report")
+    run = sub.add_parser("run", help="the whole flow: extract, dbt, embed, match, dbt, evaluate, report")
     run.add_argument("--full-refresh", action="store_true")
     run.add_argument("--no-report", action="store_true", help="skip the Evidence build")
     run.add_argument("--allow-raw-shrink", action="store_true",
