@@ -82,7 +82,7 @@ invoiced_side as (
 
 ),
 
--- posted customer invoices and credit notes (AWS resale lines, company currency, credit notes negative)
+-- posted customer invoices and credit notes: AWS resale product lines (company currency, credit notes negative)
 posted_side as (
 
     select
@@ -93,6 +93,7 @@ posted_side as (
         sum(posted_invoice_lines.posted_invoice_amount) as posted_invoice_amount,
         sum(posted_invoice_lines.credit_note_amount) as credit_note_amount
     from posted_invoice_lines
+    where posted_invoice_lines.display_type = 'product' and posted_invoice_lines.is_aws_resale
     group by
         coalesce(posted_invoice_lines.aws_account_id, ''),
         coalesce(posted_invoice_lines.service_code, ''),

@@ -1,7 +1,8 @@
--- Posted customer invoice and credit note lines that resell AWS (an AWS account or a service code: services and
--- fees are not compared with AWS cost), each with its account, service and usage month, and its amount in company
--- currency (-balance: income lines are credits), so invoices count positive and credit notes negative whatever
--- the document currency.
+-- Lines of posted customer invoices and credit notes, each with its usage month, its account and service, whether
+-- it resells AWS (an AWS account or a service code: services and fees are not compared with AWS cost), and its
+-- amount in company currency (-balance: income lines are credits), so invoices count positive and credit notes
+-- negative whatever the document currency. billing_periods reads their months, cost_vs_invoice_monthly their
+-- AWS resale product lines.
 with
 
 account_moves as (
@@ -39,6 +40,12 @@ final as (
         -- strings
         coalesce(account_move_lines.service_code, product_service_codes.aws_service_code) as service_code,
         account_moves.move_type,
+        account_move_lines.display_type,
+        -- booleans
+        (
+            line_accounts.aws_account_id is not null
+            or coalesce(account_move_lines.service_code, product_service_codes.aws_service_code) is not null
+        ) as is_aws_resale,
         -- numerics
         coalesce(
             -account_move_lines.balance,
@@ -67,11 +74,6 @@ final as (
     where
         account_moves.move_state = 'posted'
         and account_moves.move_type in ('out_invoice', 'out_refund')
-        and account_move_lines.display_type = 'product'
-        and (
-            line_accounts.aws_account_id is not null
-            or coalesce(account_move_lines.service_code, product_service_codes.aws_service_code) is not null
-        )
 
 )
 
