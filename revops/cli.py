@@ -53,7 +53,7 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
     from revops import warehouse
-    from revops.demo import generate
+    from demo_data import generate
 
     if not settings.uses_demo_sources():
         print("ODOO_DATABASE_URL / APN_DATABASE_URL point at real sources; refusing to overwrite them.")

@@ -144,7 +144,7 @@ def ensure_demo(scale: float, seed: int) -> dict:
     import psycopg2
 
     from revops import warehouse
-    from revops.demo import generate
+    from demo_data import generate
 
     warehouse.up()
     built = {"generated": False, "pipeline_run": False}

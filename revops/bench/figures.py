@@ -18,7 +18,7 @@ import time
 import psycopg2
 
 from revops import settings, warehouse
-from revops.demo.copyio import drop_database, recreate_database
+from demo_data.copyio import drop_database, recreate_database
 
 SCRATCH_INGEST = "bench_ingest"
 SCRATCH_EMBED = "bench_embed"

@@ -6,9 +6,9 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from revops.demo import vocab
-from revops.demo.model import ANCHOR, Ctx, add_row, utc
-from revops.demo.world import jname
+from demo_data import vocab
+from demo_data.model import ANCHOR, Ctx, add_row, utc
+from demo_data.world import jname
 
 EU = {"DE", "FR", "NL", "AT", "ES", "IT", "IE"}
 CATEGORY_PRODUCTS = {
