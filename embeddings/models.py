@@ -16,6 +16,8 @@ from typing import Protocol
 
 import numpy as np
 
+from revops import settings
+
 log = logging.getLogger(__name__)
 
 BGE_M3_REPO = "BAAI/bge-m3"
@@ -152,13 +154,14 @@ class BGEM3Embedder:
 
 def find_bge_m3() -> Path | None:
     """A local BGE-M3 folder: REVOPS_BGE_M3_PATH, else a snapshot in the Hugging Face cache; None if absent."""
-    configured = os.environ.get("REVOPS_BGE_M3_PATH")
+    config = settings.current()
+    configured = config.revops_bge_m3_path
     if configured:
         path = Path(configured).expanduser()
         if not (path / "config.json").is_file():
             raise FileNotFoundError(f"REVOPS_BGE_M3_PATH={configured} is not a model folder (no config.json)")
         return path
-    hf_home = Path(os.environ.get("HF_HOME", Path.home() / ".cache" / "huggingface"))
+    hf_home = Path(config.hf_home or Path.home() / ".cache" / "huggingface").expanduser()
     snapshots = hf_home / "hub" / "models--BAAI--bge-m3" / "snapshots"
     candidates = sorted(p for p in snapshots.glob("*") if (p / "config.json").is_file()) if snapshots.is_dir() else []
     return candidates[-1] if candidates else None
@@ -166,10 +169,8 @@ def find_bge_m3() -> Path | None:
 
 def load_embedder() -> Embedder:
     """BGE-M3 when configured or cached (REVOPS_EMBEDDING_MODEL=bge-m3|minilm|auto), else the bundled model."""
-    choice = os.environ.get("REVOPS_EMBEDDING_MODEL", "auto").lower()
-    batch_size = int(os.environ.get("REVOPS_EMBEDDING_BATCH_SIZE", "32"))
-    if choice not in {"auto", "bge-m3", "minilm"}:
-        raise ValueError(f"REVOPS_EMBEDDING_MODEL={choice!r}: expected auto, bge-m3 or minilm")
+    config = settings.current()  # REVOPS_EMBEDDING_MODEL is one of auto, bge-m3, minilm (validated)
+    choice, batch_size = config.revops_embedding_model, config.revops_embedding_batch_size
     if choice != "minilm":
         path = find_bge_m3()
         if path is not None:

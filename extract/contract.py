@@ -1,7 +1,7 @@
 """The source contract, checked before anything is written: every contracted column still exists in the
 source with a compatible type.
 
-The contract is the DDL in revops/demo/sql (the project's copy of shared/sources, pinned by the contract
+The contract is the DDL in demo_data/sql (the project's copy of shared/sources, pinned by the contract
 test); the staging models read exactly those columns, so a dropped or retyped one would otherwise land
 silently as nothing."""
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from revops import settings
 
-CONTRACT_DIR = settings.PROJECT_ROOT / "revops" / "demo" / "sql"
+CONTRACT_DIR = settings.PROJECT_ROOT / "demo_data" / "sql"
 STAGING_DIR = settings.PROJECT_ROOT / "dbt_project" / "models" / "staging"
 
 # type families: a source may widen within a family (varchar → text, integer → bigint) without breaking a model
@@ -98,6 +98,6 @@ def check_source(engine: sa.engine.Engine, source_name: str, tables: list[str]) 
         raise ContractError(
             f"source {source_name} ({engine.url.database}) breaks the contract: {'; '.join(problems)}; nothing was "
             "loaded and the marts are as the last run left them: restore the column in the source (or its old "
-            f"name or type), or change the contract in revops/demo/sql/{source_name}.sql and the staging models "
+            f"name or type), or change the contract in demo_data/sql/{source_name}.sql and the staging models "
             "that read it"
         )

@@ -9,7 +9,6 @@ the same run. A row that reappears at the source is landed again by the next ext
 
 from __future__ import annotations
 
-import io
 
 import sqlalchemy as sa
 
@@ -30,10 +29,6 @@ comment on table raw.{TOMBSTONES} is
 """
 
 
-def _copy_text(value) -> str:
-    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
 def reconcile_deletes(engine: sa.engine.Engine, prefix: str, tables: list[str]) -> dict[str, int]:
     """Tombstone the landed rows of `<prefix>_<table>` whose id is gone from the source; {raw table: rows}."""
     deleted: dict[str, int] = {}
@@ -44,16 +39,13 @@ def reconcile_deletes(engine: sa.engine.Engine, prefix: str, tables: list[str]) 
             cur.execute("select to_regclass(%s) is not null", (f'raw."{raw}"',))
             if not cur.fetchone()[0]:
                 continue
-            buffer = io.StringIO()
             with engine.connect() as source:
                 result = source.execution_options(stream_results=True, yield_per=50000).execute(
                     sa.text(f'select id from public."{table}"'))
-                for (row_id,) in result:
-                    buffer.write(_copy_text(row_id) + "\n")
-            buffer.seek(0)
+                ids = [row_id for (row_id,) in result]
             cur.execute(f'drop table if exists pg_temp._source_ids; create temp table _source_ids as '
                         f'select id from raw."{raw}" limit 0')
-            cur.copy_expert("copy pg_temp._source_ids (id) from stdin", buffer)
+            warehouse.copy_columns(cur, "pg_temp._source_ids", {"id": ids})
             cur.execute("analyze pg_temp._source_ids")
             cur.execute(
                 f"""with gone as (

@@ -120,6 +120,3 @@ def run_extract(source_name: str, full_refresh: bool = False) -> ExtractResult:
              source_name, result.rows, sum(deleted.values()), result.seconds)
     return result
 
-
-def run_all(full_refresh: bool = False) -> list[ExtractResult]:
-    return [run_extract(name, full_refresh) for name in SOURCES]

@@ -48,8 +48,11 @@ def neighbour_latency(k: int = 50, queries: int = 200, ef_search: int = 300, kin
     """Latency of `order by embedding <=> q limit k` over the Odoo texts of one kind, HNSW vs exact."""
     sql = ("select record_id, embedding <=> %s::vector from embeddings.dense_vectors "
            "where source_system = 'odoo' and text_kind = %s order by embedding <=> %s::vector limit %s")
+    from pgvector.psycopg2 import register_vector
+
     with warehouse.connect() as conn, conn.cursor() as cur:
-        cur.execute("select embedding::text from embeddings.dense_vectors where source_system = 'ace' "
+        register_vector(conn)  # vectors come and go as numpy arrays, through pgvector's adapter (no text literals)
+        cur.execute("select embedding from embeddings.dense_vectors where source_system = 'ace' "
                     "and text_kind = %s order by text_id", (kind,))
         vectors = [r[0] for r in cur.fetchall()]
         cur.execute("select count(*) from embeddings.dense_vectors where source_system = 'odoo' and text_kind = %s",
@@ -116,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-embed", action="store_true")
     parser.add_argument("--skip-match", action="store_true")
     args = parser.parse_args(argv)
-    settings.load_dotenv()
+    settings.activate(settings.validate())
     report: dict = {"warehouse": settings.warehouse().database}
     if not args.skip_embed:
         report["embedding"] = embedding_throughput()

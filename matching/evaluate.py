@@ -147,12 +147,11 @@ def _top1_metrics(candidates: list[dict], confidences: list[float], truth: Truth
     return _metrics(top1, truth)
 
 
-def band_thresholds() -> dict[str, float]:
-    """The match / review band thresholds of the active rule set (tenant from REVOPS_TENANT)."""
+def band_thresholds(rule_set=None) -> dict[str, float]:
+    """The match / review band thresholds of rule 4 in `rule_set` (a run's resolved rules; None: loaded now)."""
     from revops import rules
 
-    match = rules.load().config["rules"]["match_confidence"]
-    return {"pass": float(match["pass_threshold"]), "review": float(match["review_threshold"])}
+    return (rule_set or rules.load()).match_thresholds()
 
 
 def _metrics(top1: dict[str, int], truth: Truth) -> dict:
@@ -183,10 +182,14 @@ class Evaluation:
     eval_id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
 
-def evaluate(worst: int = 20, truth: str = "demo") -> Evaluation:
-    """Compare pod.matches with the truth (`truth_for`: demo, reviews or both)."""
+def evaluate(worst: int = 20, truth: str = "demo", rule_set=None) -> Evaluation:
+    """Compare pod.matches with the truth (`truth_for`: demo, reviews or both) under the rules of `rule_set`
+    (a run's resolved rules; None: loaded now)."""
+    from revops import rules
+
+    rule_set = rule_set or rules.load()
     truth_kind, truth = truth, truth_for(truth)
-    bands = band_thresholds()
+    bands = band_thresholds(rule_set)
     with warehouse.connect() as conn, conn.cursor() as cur:
         cur.execute(f"select ace_opportunity_id, odoo_lead_id, rank, model_family, {', '.join(ERROR_COLUMNS)} "
                     "from pod.matches order by ace_opportunity_id, rank")
@@ -236,15 +239,15 @@ def evaluate(worst: int = 20, truth: str = "demo") -> Evaluation:
             errors.append({"ace_opportunity_id": ace, "error": "no_candidate", "severity": 1.0, "predicted_lead_id": None,
                            "true_lead_ids": sorted(truth.matches[ace]), **{c: None for c in ERROR_COLUMNS}})
     errors.sort(key=lambda e: -e["severity"])
-    metrics.update(decision_metrics(truth))
+    metrics.update(decision_metrics(truth, rule_set))
     return Evaluation(metrics, thresholds, calibration, errors[:worst])
 
 
-def decision_metrics(truth: Truth) -> dict:
+def decision_metrics(truth: Truth, rule_set=None) -> dict:
     """Auto-approve precision and the share decided without a person, from pod.decisions (see the module doc)."""
     from revops import rules
 
-    config = rules.load().config["rules"]
+    config = (rule_set or rules.load()).config["rules"]
     eligibility = config.get("eligibility", {})
     timeline = config.get("timeline", {})
     spend = config.get("spend_threshold", {})

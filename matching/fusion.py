@@ -57,7 +57,6 @@ TERMS: dict[str, str] = {
     "owner_mismatch": "ACE owner is not the lead's salesperson",
 }
 BGE_M3_ONLY = ("sparse_similarity", "colbert_score")
-FAMILIES = ("minilm", "bge-m3")
 
 
 def model_family(model_name: str | None) -> str:

@@ -6,7 +6,6 @@ matching.candidate_scores, which dbt's pod.matches reads back as a source, ranks
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import time
@@ -133,18 +132,17 @@ def write_scores(cur, candidates: list[dict], weights: fusion.Weights) -> None:
             scored_at timestamptz not null default now(),
             primary key (ace_opportunity_id, odoo_lead_id)
         )""")
-    buffer = io.StringIO()
     scored = weights.score_batch(fusion.feature_rows(candidates), fusion.pair_keys(candidates))
+    columns: dict[str, list] = {name: [] for name in (
+        "ace_opportunity_id", "odoo_lead_id", "name_similarity", "colbert_score", "title_similarity", "confidence",
+        "model_family", "contributions")}
     for row, contributions in zip(candidates, scored):
         confidence = fusion.sigmoid(sum(contributions.values()))
-        fields = [row["ace_opportunity_id"], row["odoo_lead_id"], row["name_similarity"], row["colbert_score"],
-                  row["title_similarity"], round(confidence, 6), weights.family, json.dumps(contributions)]
-        buffer.write("\t".join(r"\N" if v is None else str(v).replace("\\", "\\\\") for v in fields) + "\n")
-    buffer.seek(0)
-    cur.copy_expert(
-        f"copy {SCORES_TABLE} (ace_opportunity_id, odoo_lead_id, name_similarity, colbert_score, title_similarity, "
-        "confidence, "
-        "model_family, contributions) from stdin", buffer)
+        for name, value in zip(columns, (row["ace_opportunity_id"], row["odoo_lead_id"], row["name_similarity"],
+                                         row["colbert_score"], row["title_similarity"], round(confidence, 6),
+                                         weights.family, json.dumps(contributions))):
+            columns[name].append(value)
+    warehouse.copy_columns(cur, SCORES_TABLE, columns)
     cur.execute(f"analyze {SCORES_TABLE}")
 
 
@@ -163,13 +161,14 @@ def score_candidates(parts: settings.ConnectionParts | None = None) -> MatchResu
     return result
 
 
-def build_candidates() -> None:
-    """dbt: exact-key blocking, HNSW neighbours and the SQL signals (after the embedding step)."""
+def build_candidates(rule_set=None) -> None:
+    """dbt: exact-key blocking, HNSW neighbours and the SQL signals (after the embedding step), with the run's
+    rules (`rule_set`, see revops.rules; None: loaded now)."""
     from revops.dbt import run_dbt
 
-    run_dbt(["build", "--select", *CANDIDATE_MODELS, "--indirect-selection", "cautious"])
+    run_dbt(["build", "--select", *CANDIDATE_MODELS, "--indirect-selection", "cautious"], rule_set)
 
 
-def run_match(parts: settings.ConnectionParts | None = None) -> MatchResult:
-    build_candidates()
+def run_match(parts: settings.ConnectionParts | None = None, rule_set=None) -> MatchResult:
+    build_candidates(rule_set)
     return score_candidates(parts)

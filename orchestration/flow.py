@@ -5,16 +5,19 @@ Tasks are thin wrappers over package functions; business logic lives in the pack
 
 from __future__ import annotations
 
-import os
+import datetime as dt
 
 from prefect import flow, get_run_logger, task
 
 from orchestration import runlog
+from revops import settings
+from revops.rules import RuleSet
 
 
 def retries(default: int) -> int:
     """A task's retries: its default, or REVOPS_TASK_RETRIES for every task (0 fails fast, e.g. while debugging)."""
-    return int(os.environ.get("REVOPS_TASK_RETRIES", default))
+    configured = settings.current().revops_task_retries
+    return default if configured is None else configured
 
 
 # errors worth another try: the network, the server restarting, a lock timeout; anything else (bad data,
@@ -63,7 +66,7 @@ def extract_source(source: str, full_refresh: bool) -> dict:
 
 
 @task(retries=retries(1), retry_condition_fn=transient_only, retry_delay_seconds=10, task_run_name="dbt-{label}")
-def dbt_build(label: str, selection: list[str], exclude: bool, full_refresh: bool) -> dict:
+def dbt_build(label: str, selection: list[str], exclude: bool, full_refresh: bool, rule_set: RuleSet) -> dict:
     from revops.dbt import run_dbt
 
     args = ["build", "--exclude" if exclude else "--select", *selection]
@@ -72,7 +75,7 @@ def dbt_build(label: str, selection: list[str], exclude: bool, full_refresh: boo
         args += ["--indirect-selection", "cautious"]
     if full_refresh:
         args.append("--full-refresh")
-    nodes = run_dbt(args)
+    nodes = run_dbt(args, rule_set)
     models = [n for n in nodes if n["node"].startswith(("model.", "snapshot."))]
     return {"models": len(models), "tests": len(nodes) - len(models), "rows": sum(n["rows"] or 0 for n in models)}
 
@@ -88,7 +91,8 @@ def _embed_here() -> dict:
 def embed() -> dict:
     """Embed here, or, when REVOPS_EMBED_DEPLOYMENT names a deployment of `embed_flow` (e.g. one served
     by a worker of a GPU work pool), run it there and wait: the SQL steps stay on this worker."""
-    deployment = os.environ.get("REVOPS_EMBED_DEPLOYMENT")
+    config = settings.current()
+    deployment = config.revops_embed_deployment
     if not deployment:
         return _embed_here()
     from prefect.deployments import run_deployment
@@ -96,7 +100,7 @@ def embed() -> dict:
     from embeddings.store import remote_summary
     from revops import warehouse
 
-    flow_run = run_deployment(name=deployment, timeout=int(os.environ.get("REVOPS_EMBED_TIMEOUT_S", "3600")))
+    flow_run = run_deployment(name=deployment, timeout=int(config.revops_embed_timeout_s))
     if not flow_run.state.is_completed():
         raise RuntimeError(f"embedding deployment {deployment} ended {flow_run.state.name}: {flow_run.state.message}")
     # the other worker's return value lives in its own result storage; the warehouse both share tells the same
@@ -106,16 +110,16 @@ def embed() -> dict:
 
 
 @task(retries=retries(1), retry_condition_fn=transient_only, retry_delay_seconds=10)
-def match() -> dict:
+def match(rule_set: RuleSet) -> dict:
     """Candidate pairs (dbt: blocking + HNSW neighbours), the signals only Python computes, the fused confidence."""
     from matching.run import run_match
 
-    result = run_match()
+    result = run_match(rule_set=rule_set)
     return {"pairs": result.pairs, "opportunities": result.opportunities, "model_family": result.model_family}
 
 
 @task(retries=retries(1), retry_condition_fn=transient_only, retry_delay_seconds=10)
-def evaluate_matches() -> dict:
+def evaluate_matches(rule_set: RuleSet) -> dict:
     """Score the matches against ground truth when the sources carry it (the demo does); the overview
     page shows the result. Real sources have no truth: the stage says so and moves on."""
     from matching.evaluate import evaluate, load_truth, write_evaluation
@@ -125,9 +129,9 @@ def evaluate_matches() -> dict:
         load_truth()
     except RuntimeError as exc:
         return {"skipped": str(exc)}
-    evaluation = evaluate()
+    evaluation = evaluate(rule_set=rule_set)
     write_evaluation(evaluation)
-    run_dbt(["build", "--select", "match_quality"])
+    run_dbt(["build", "--select", "match_quality"], rule_set)
     return {key: value for key, value in evaluation.metrics.items() if isinstance(value, (int, float))}
 
 
@@ -147,29 +151,30 @@ def build_report() -> str:
 
 @flow(name="revops", log_prints=True)
 def revops_flow(
-    full_refresh: bool = False, with_report: bool = True, tenant: str | None = None, allow_raw_shrink: bool = False
+    full_refresh: bool = False, with_report: bool = True, tenant: str | None = None, allow_raw_shrink: bool = False,
+    as_of_date: dt.date | None = None,
 ) -> dict:
     """The whole chain, recorded in `ops`. Each stage waits for the one before; a failed stage stops
     the rest, and the marts of the previous good run stay readable (dbt swaps tables only on success).
-    `tenant` picks the POD rules override (rules/tenants/<tenant>.yml); a bad rules file fails here, first.
+    `tenant` picks the POD rules override (rules/tenants/<tenant>.yml), `as_of_date` the day they are judged for
+    (None: the settings'); the rules are resolved once, here (a bad rules file fails first), recorded with the
+    run in ops.pipeline_runs and handed to every stage, so an edit of the file during the run changes nothing.
     One run at a time per warehouse (an advisory lock); runs left `running` by a killed process are
     recorded as crashed. After extract, the raw guard stops the run when a raw table lost most of its
     rows since the last successful run, unless `allow_raw_shrink` (see runlog.check_raw_counts)."""
     from revops import rules
 
-    if tenant:
-        os.environ["REVOPS_TENANT"] = tenant
-    rules.load(tenant)
+    rule_set = rules.load(tenant, as_of_date)
     logger = get_run_logger()
     with runlog.run_lock():
         crashed = runlog.mark_crashed_runs()
         if crashed:
             logger.warning("%d earlier run(s) had stopped without an end: recorded as crashed", crashed)
-        return _run_stages(full_refresh, with_report, allow_raw_shrink, logger)
+        return _run_stages(full_refresh, with_report, allow_raw_shrink, logger, rule_set)
 
 
-def _run_stages(full_refresh: bool, with_report: bool, allow_raw_shrink: bool, logger) -> dict:
-    run_id = runlog.start_run(full_refresh)
+def _run_stages(full_refresh: bool, with_report: bool, allow_raw_shrink: bool, logger, rule_set: RuleSet) -> dict:
+    run_id = runlog.start_run(full_refresh, rule_set)
     summary: dict = {"run_id": run_id}
     try:
         from revops import review
@@ -193,19 +198,20 @@ def _run_stages(full_refresh: bool, with_report: bool, allow_raw_shrink: bool, l
             record.row_count, record.detail = sum(counts.values()), {"counts": counts}
             record.detail = runlog.check_raw_counts(counts, allow_raw_shrink)
         with runlog.stage(run_id, "dbt_staging_core") as record:
-            built = dbt_build("staging-core", BEFORE_EMBED, exclude=False, full_refresh=full_refresh)
+            built = dbt_build("staging-core", BEFORE_EMBED, exclude=False, full_refresh=full_refresh, rule_set=rule_set)
             record.row_count, record.detail = built["rows"], built
         with runlog.stage(run_id, "embed") as record:
             summary["embed"] = embedded = embed()
             record.row_count, record.detail = embedded["embedded"], embedded
         with runlog.stage(run_id, "match") as record:
-            summary["match"] = matched = match()
+            summary["match"] = matched = match(rule_set)
             record.row_count, record.detail = matched["pairs"], matched
         with runlog.stage(run_id, "dbt_marts") as record:
-            built = dbt_build("marts", BEFORE_EMBED + MATCH_CANDIDATES, exclude=True, full_refresh=full_refresh)
+            built = dbt_build("marts", BEFORE_EMBED + MATCH_CANDIDATES, exclude=True, full_refresh=full_refresh,
+                              rule_set=rule_set)
             record.row_count, record.detail = built["rows"], built
         with runlog.stage(run_id, "evaluate") as record:
-            summary["evaluate"] = record.detail = evaluate_matches()
+            summary["evaluate"] = record.detail = evaluate_matches(rule_set)
         if with_report:
             with runlog.stage(run_id, "report") as record:
                 summary["report"] = record.detail["site"] = build_report()

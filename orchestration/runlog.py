@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 import uuid
 from contextlib import contextmanager
@@ -36,6 +35,8 @@ create table if not exists ops.pipeline_run_stages (
     error text,
     primary key (run_id, stage)
 );
+-- the resolved POD rules every stage of the run used (revops.rules.RuleSet.record) and their sha256
+alter table ops.pipeline_runs add column if not exists rules jsonb, add column if not exists rules_hash text;
 """
 
 
@@ -105,12 +106,15 @@ def mark_crashed_runs() -> int:
         return cur.rowcount
 
 
-def start_run(full_refresh: bool) -> str:
+def start_run(full_refresh: bool, rule_set=None) -> str:
+    """A new run in ops.pipeline_runs, with the resolved rules it runs under (a revops.rules.RuleSet)."""
     run_id = str(uuid.uuid4())
     ensure_tables()
     _execute(
-        "insert into ops.pipeline_runs (run_id, started_at, status, full_refresh) values (%s, now(), 'running', %s)",
-        (run_id, full_refresh),
+        "insert into ops.pipeline_runs (run_id, started_at, status, full_refresh, rules, rules_hash) "
+        "values (%s, now(), 'running', %s, %s, %s)",
+        (run_id, full_refresh, json.dumps(rule_set.record(), default=str) if rule_set else None,
+         rule_set.digest if rule_set else None),
     )
     return run_id
 
@@ -225,7 +229,7 @@ def check_raw_counts(counts: dict[str, int], allow_shrink: bool = False) -> dict
     """Compare the raw row counts with the last successful run's; raise RawShrinkError when a table lost
     more than half its rows (or vanished), unless `allow_shrink` or REVOPS_ALLOW_RAW_SHRINK=1 says the loss
     is real. Returns the stage detail to record (the counts become the baseline once this run succeeds)."""
-    allow_shrink = allow_shrink or os.environ.get(ALLOW_RAW_SHRINK_ENV, "").lower() in ("1", "true", "yes")
+    allow_shrink = allow_shrink or settings.current().revops_allow_raw_shrink
     previous_run, previous = previous_raw_counts()
     shrunk = {
         table: {"before": before, "now": counts.get(table, 0)}

@@ -11,10 +11,11 @@ import sys
 from revops import settings
 
 
-def _prepare_environment() -> None:
-    """Keep every tool's state inside the project and every telemetry off; every setting validated first."""
-    settings.load_dotenv()
-    settings.validate()
+def _prepare_environment() -> settings.Settings:
+    """Every setting read and validated once (environment and `.env`); every tool's state kept inside the
+    project and every telemetry off (the tools read these from the environment)."""
+    config = settings.validate()
+    settings.activate(config)
     home = settings.home()
     os.environ.setdefault("PREFECT_HOME", str(home / "prefect"))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -27,6 +28,7 @@ def _prepare_environment() -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("TMPDIR", str(home / "tmp"))
     (home / "tmp").mkdir(parents=True, exist_ok=True)
+    return config
 
 
 def cmd_db(args: argparse.Namespace) -> int:
@@ -51,7 +53,7 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
     from revops import warehouse
-    from revops.demo import generate
+    from demo_data import generate
 
     if not settings.uses_demo_sources():
         print("ODOO_DATABASE_URL / APN_DATABASE_URL point at real sources; refusing to overwrite them.")
@@ -172,8 +174,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     warehouse.up()
     from orchestration.flow import revops_flow
 
+    config = settings.current()
     result = revops_flow(full_refresh=args.full_refresh, with_report=not args.no_report,
-                         tenant=os.environ.get("REVOPS_TENANT"), allow_raw_shrink=args.allow_raw_shrink)
+                         tenant=config.revops_tenant, allow_raw_shrink=args.allow_raw_shrink,
+                         as_of_date=config.revops_as_of_date)
     print(json.dumps(result, indent=2, default=str))
     return 0
 
@@ -290,7 +294,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(config: settings.Settings | None = None) -> argparse.ArgumentParser:
+    config = config or settings.current()
     parser = argparse.ArgumentParser(prog="revops", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     parser.add_argument("--tenant", help="POD rules of rules/tenants/<TENANT>.yml (or a YAML path); "
@@ -307,8 +312,8 @@ def build_parser() -> argparse.ArgumentParser:
     db.set_defaults(func=cmd_db)
 
     demo = sub.add_parser("demo-data", help="(re)create the demo Odoo and APN source databases")
-    demo.add_argument("--scale", type=float, default=float(os.environ.get("REVOPS_DEMO_SCALE", "0.05")))
-    demo.add_argument("--seed", type=int, default=int(os.environ.get("REVOPS_DEMO_SEED", "42")))
+    demo.add_argument("--scale", type=float, default=config.revops_demo_scale)
+    demo.add_argument("--seed", type=int, default=config.revops_demo_seed)
     demo.add_argument("--if-missing", action="store_true", help="keep sources generated with the same scale and seed")
     demo.set_defaults(func=cmd_demo_data)
 
@@ -355,7 +360,7 @@ def build_parser() -> argparse.ArgumentParser:
     rep = sub.add_parser("report", help="build the Evidence site")
     rep.set_defaults(func=cmd_report)
 
-    run = sub.add_parser("run", help="the whole flow: extract, dbt, embed, dbt, report")
+    run = sub.add_parser("run", help="the whole flow: extract, dbt, embed, match, dbt, evaluate, report")
     run.add_argument("--full-refresh", action="store_true")
     run.add_argument("--no-report", action="store_true", help="skip the Evidence build")
     run.add_argument("--allow-raw-shrink", action="store_true",
@@ -367,8 +372,8 @@ def build_parser() -> argparse.ArgumentParser:
     server.set_defaults(func=cmd_prefect_server)
 
     serve = sub.add_parser("serve", help="scheduled deployment of the flow, served until stopped")
-    serve.add_argument("--cron", default=os.environ.get("REVOPS_SCHEDULE_CRON", "0 6 * * *"))
-    serve.add_argument("--timezone", default=os.environ.get("REVOPS_SCHEDULE_TZ", "UTC"))
+    serve.add_argument("--cron", default=config.revops_schedule_cron)
+    serve.add_argument("--timezone", default=config.revops_schedule_tz)
     serve.add_argument("--name", default="daily")
     serve.add_argument("--port", type=int, default=4200, help="port of the Prefect server")
     serve.add_argument("--embed-only", action="store_true",
@@ -418,8 +423,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     bench = sub.add_parser("bench", help="speed figures, each beside a reference measured in the same run "
                            "(builds the demo at --scale if missing)")
-    bench.add_argument("--scale", type=float, default=float(os.environ.get("REVOPS_DEMO_SCALE", "0.05")))
-    bench.add_argument("--seed", type=int, default=int(os.environ.get("REVOPS_DEMO_SEED", "42")))
+    bench.add_argument("--scale", type=float, default=config.revops_demo_scale)
+    bench.add_argument("--seed", type=int, default=config.revops_demo_seed)
     bench.add_argument("--json", help="write the figures to this JSON file")
     bench.add_argument("--compare", help="a previous --json output to compare with")
     bench.add_argument("--only", help="comma-separated figures: ingest,embed,search,rules,noop_run,report")
@@ -448,16 +453,31 @@ class _Redact(logging.Filter):
 
 
 def main(argv: list[str] | None = None) -> int:
+    previous = settings.activate(None)
     try:
-        _prepare_environment()
+        return _main(argv)
+    finally:
+        settings.activate(previous)
+
+
+def _main(argv: list[str] | None) -> int:
+    try:
+        config = _prepare_environment()
     except settings.SettingsError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
-    args = build_parser().parse_args(argv)
-    if args.tenant:
-        os.environ["REVOPS_TENANT"] = args.tenant
-    if args.as_of:
-        os.environ["REVOPS_AS_OF_DATE"] = args.as_of
+    args = build_parser(config).parse_args(argv)
+    # the global options win over REVOPS_TENANT / REVOPS_AS_OF_DATE; they travel in the settings, not the environment
+    if args.tenant or args.as_of:
+        from revops import rules
+
+        try:
+            as_of = rules.parse_date(args.as_of) if args.as_of else config.revops_as_of_date
+        except ValueError as exc:
+            print(f"configuration error: --as-of: {exc}", file=sys.stderr)
+            return 2
+        settings.activate(config.model_copy(update={"revops_tenant": args.tenant or config.revops_tenant,
+                                                    "revops_as_of_date": as_of}))
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

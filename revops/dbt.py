@@ -6,7 +6,12 @@ import json
 import logging
 import os
 
+from typing import TYPE_CHECKING
+
 from revops import settings
+
+if TYPE_CHECKING:
+    from revops.rules import RuleSet
 
 log = logging.getLogger(__name__)
 
@@ -22,21 +27,22 @@ def dbt_env() -> dict[str, str]:
     return env
 
 
-# dbt subcommands that take --vars: they get the POD rule set (rules/pod.yml + REVOPS_TENANT) as vars.
+# dbt subcommands that take --vars: they get the POD rule set (rules/pod.yml + the tenant's override) as vars.
 VARS_COMMANDS = {"build", "run", "test", "compile", "snapshot", "seed", "show", "run-operation", "list", "ls",
                  "parse", "docs", "source"}
 
 
-def with_rule_vars(args: list[str]) -> list[str]:
-    """Add the validated POD rule vars (revops.rules) to a dbt command; `--vars` given by the caller win.
-    An invalid rules file raises revops.rules.RulesConfigError before dbt starts."""
+def with_rule_vars(args: list[str], rule_set: "RuleSet | None" = None) -> list[str]:
+    """Add the POD rule vars of `rule_set` (a run's resolved rules; None: loaded now for the settings' tenant and
+    as-of date) to a dbt command; `--vars` given by the caller win. An invalid rules file raises
+    revops.rules.RulesConfigError before dbt starts."""
     if not args or args[0] not in VARS_COMMANDS:
         return args
     import yaml
 
     from revops import rules
 
-    merged = rules.dbt_vars()
+    merged = (rule_set or rules.load()).dbt_vars()
     rest, index = [], 0
     while index < len(args):
         if args[index] == "--vars" and index + 1 < len(args):
@@ -51,8 +57,9 @@ def with_rule_vars(args: list[str]) -> list[str]:
     return [*rest, "--vars", json.dumps(merged, default=str)]
 
 
-def run_dbt(args: list[str]) -> list[dict]:
-    """`dbt <args>` with the project and profiles at the repo root; returns per-node results, raises on failure."""
+def run_dbt(args: list[str], rule_set: "RuleSet | None" = None) -> list[dict]:
+    """`dbt <args>` with the project and profiles at the repo root and the POD rules of `rule_set` as vars
+    (see `with_rule_vars`); returns per-node results, raises on failure."""
     from dbt.cli.main import dbtRunner
 
     os.environ.update(dbt_env())
@@ -61,7 +68,7 @@ def run_dbt(args: list[str]) -> list[dict]:
 
         review.ensure()  # the source `review` (people's reviews) exists before any model reads it
     root = str(settings.PROJECT_ROOT)
-    full_args = [*with_rule_vars(args), "--project-dir", root, "--profiles-dir", root]
+    full_args = [*with_rule_vars(args, rule_set), "--project-dir", root, "--profiles-dir", root]
     log.info("dbt %s", " ".join(args))
     result = dbtRunner().invoke(full_args)
     nodes = []

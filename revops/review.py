@@ -21,13 +21,12 @@ from __future__ import annotations
 import csv
 import getpass
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg2.extras
 
-from revops import warehouse
+from revops import settings, warehouse
 
 LEAD_ACTIONS = ("confirm_lead", "choose_lead", "no_lead")
 DECISION_ACTIONS = ("approve", "reject")
@@ -92,7 +91,7 @@ class ReviewError(ValueError):
 
 def reviewer_name(explicit: str | None = None) -> str:
     """Who reviews: --reviewer, else $REVOPS_REVIEWER, else the OS user."""
-    name = (explicit or os.environ.get("REVOPS_REVIEWER") or "").strip()
+    name = (explicit or settings.current().revops_reviewer or "").strip()
     if not name:
         try:
             name = getpass.getuser().strip()

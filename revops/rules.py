@@ -5,9 +5,12 @@ A tenant file (`rules/tenants/<name>.yml`) starts with `extends: pod.yml` (resol
 (unknown key, wrong type, value out of range) and the merged result once more (cross-field checks), so a bad
 configuration fails before dbt runs, naming the file, the key and the reason.
 
-Every `revops dbt ...` invocation gets the vars (see `revops.dbt.run_dbt`): `pod_rules` (rule id -> settings),
-`pod_rule_ids` (evaluation order), `pod_as_of_date`, `pod_tenant`, `pod_rule_set_version`, and the matching
-thresholds `match_pass_threshold` / `match_review_threshold` shared with the matching models.
+A run resolves the rule set once (`load`: tenant + as-of applied), records it with the run in `ops`
+(`RuleSet.record`) and hands the same object to every stage: dbt gets it as vars (`revops.dbt.run_dbt`):
+`pod_rules` (rule id -> settings), `pod_rule_ids` (evaluation order), `pod_as_of_date`, `pod_tenant`,
+`pod_rule_set_version`; the matching models, the rules and the decisions read rule 4's thresholds and the
+partner-originated ownership value from `pod_rules` through one macro each (`match_threshold`,
+`partner_ownership_value`), and Python (the evaluation) from the same object (`match_thresholds`).
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ import datetime as dt
 import math
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -128,12 +130,12 @@ REQUIRED_NEW_RULE_KEYS = ("enabled", "critical")
 # --- loading ------------------------------------------------------------------------------------------------
 
 def rules_dir() -> Path:
-    return Path(os.environ.get("REVOPS_RULES_DIR", settings.PROJECT_ROOT / "rules")).resolve()
+    return Path(settings.current().revops_rules_dir or settings.PROJECT_ROOT / "rules").resolve()
 
 
 def tenant_file(tenant: str) -> Path:
     """A tenant name (rules/tenants/<name>.yml) or a path to a YAML file."""
-    if tenant.endswith((".yml", ".yaml")) or os.sep in tenant:
+    if tenant.endswith((".yml", ".yaml")) or "/" in tenant:
         return Path(tenant).resolve()
     return rules_dir() / "tenants" / f"{tenant}.yml"
 
@@ -317,16 +319,28 @@ class RuleSet:
         return f"{self.config['rule_set_version']}+{digest}"
 
     def dbt_vars(self) -> dict[str, Any]:
-        match = self.config["rules"]["match_confidence"]
         return {
             "pod_rules": self.config["rules"],
             "pod_rule_ids": self.rule_ids,
             "pod_as_of_date": self.as_of_date.isoformat() if self.as_of_date else None,
             "pod_tenant": self.tenant,
             "pod_rule_set_version": self.version,
-            "match_pass_threshold": match["pass_threshold"],
-            "match_review_threshold": match["review_threshold"],
         }
+
+    def match_thresholds(self) -> dict[str, float]:
+        """Rule 4's bands on the fused confidence: match at or above `pass`, review down to `review`."""
+        match = self.config["rules"]["match_confidence"]
+        return {"pass": float(match["pass_threshold"]), "review": float(match["review_threshold"])}
+
+    def record(self) -> dict[str, Any]:
+        """The resolved rule set as the run log keeps it (JSON): what every stage of the run used."""
+        return {"tenant": self.tenant, "as_of_date": self.as_of_date.isoformat() if self.as_of_date else None,
+                "version": self.version, "files": [_display(p) for p in self.files], "dbt_vars": self.dbt_vars()}
+
+    @property
+    def digest(self) -> str:
+        """sha256 of `record()`: two runs with the same digest used the same rules, tenant and as-of date."""
+        return hashlib.sha256(json.dumps(self.record(), sort_keys=True, default=str).encode()).hexdigest()
 
     def summary(self) -> str:
         lines = [f"tenant {self.tenant}: rule set {self.version} from {' + '.join(_display(p) for p in self.files)}",
@@ -340,8 +354,10 @@ class RuleSet:
 
 
 def load(tenant: str | None = None, as_of_date: str | dt.date | None = None) -> RuleSet:
-    """The validated rule set of a tenant (None/'default' = rules/pod.yml). Raises RulesConfigError."""
-    tenant = tenant or os.environ.get("REVOPS_TENANT") or None
+    """The validated rule set of a tenant (None: the settings' REVOPS_TENANT; 'default' = rules/pod.yml) for an
+    as-of date (None: the settings' REVOPS_AS_OF_DATE, else the file's, else today). Raises RulesConfigError."""
+    config = settings.current()
+    tenant = tenant or config.revops_tenant or None
     path = rules_dir() / BASE_FILE if tenant in (None, "default") else tenant_file(tenant)
     chain = _chain(path)
     problems = []
@@ -355,16 +371,12 @@ def load(tenant: str | None = None, as_of_date: str | dt.date | None = None) -> 
     if problems:
         raise RulesConfigError("invalid POD rules configuration:\n  " + "\n  ".join(problems))
     merged["rule_set_version"] = str(merged["rule_set_version"])
-    chosen = as_of_date or os.environ.get("REVOPS_AS_OF_DATE") or merged.get("as_of_date")
+    chosen = as_of_date or config.revops_as_of_date or merged.get("as_of_date")
     try:
         as_of = parse_date(chosen) if chosen else None
     except ValueError as exc:
-        source = "REVOPS_AS_OF_DATE" if os.environ.get("REVOPS_AS_OF_DATE") and not as_of_date else "as-of date"
-        raise RulesConfigError(f"{source}: {exc}") from None
+        raise RulesConfigError(f"as-of date: {exc}") from None
     name = "default" if tenant in (None, "default") else Path(tenant).stem
     return RuleSet(tenant=name, files=[p for p, _ in chain], config=merged, as_of_date=as_of,
                    rule_ids=list(merged["rules"]))
 
-
-def dbt_vars(tenant: str | None = None) -> dict[str, Any]:
-    return load(tenant).dbt_vars()

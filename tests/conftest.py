@@ -73,7 +73,7 @@ def demo_run(warehouse_server):
     """Tiny demo sources → the whole `revops run` (report site included), once per test session.
 
     Shared by the end-to-end tests and the browser tests of the site; returns the warehouse."""
-    from revops.demo import generate
+    from demo_data import generate
 
     wh = recreate_database(settings.warehouse())
     generate.create_demo_sources(settings.odoo(), settings.apn(), scale=DEMO_SCALE, seed=DEMO_SEED)

@@ -9,4 +9,4 @@ select
 from {{ ref('decisions') }} as decisions
 where
     decisions.decision = 'auto_approve'
-    and coalesce(decisions.confidence < {{ var('match_pass_threshold', 0.85) }}, true)
+    and coalesce(decisions.confidence < {{ match_threshold('pass') }}, true)

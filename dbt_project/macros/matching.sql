@@ -12,10 +12,10 @@
 
 
 {% macro match_band(confidence_expression) -%}
-    {#- POD rule 4: match at or above match_pass_threshold, review down to match_review_threshold, else no match. -#}
+    {#- POD rule 4: match at or above its pass threshold, review down to its review threshold, else no match. -#}
     case
-        when {{ confidence_expression }} >= {{ var('match_pass_threshold', 0.85) }} then 'match'
-        when {{ confidence_expression }} >= {{ var('match_review_threshold', 0.7) }} then 'review'
+        when {{ confidence_expression }} >= {{ match_threshold('pass') }} then 'match'
+        when {{ confidence_expression }} >= {{ match_threshold('review') }} then 'review'
         else 'no_match'
     end
 {%- endmacro %}

@@ -166,8 +166,8 @@
 
 
 {% macro is_partner_referral(column_name) -%}
-    {#- True when the ACE origin is the partner (Partner Referral). -#}
-    coalesce(btrim(cast({{ column_name }} as text)) = '{{ var("partner_originated_ownership") }}', false)
+    {#- True when the ACE origin is the partner (rule partner_originated's ownership_value). -#}
+    coalesce(btrim(cast({{ column_name }} as text)) = '{{ partner_ownership_value() }}', false)
 {%- endmacro %}
 
 

@@ -32,6 +32,22 @@
 {%- endmacro %}
 
 
+{% macro match_threshold(band) -%}
+    {#- POD rule 4's threshold on the fused confidence, band 'pass' or 'review' (rules/pod.yml match_confidence,
+        with the tenant's override): the one place the matching band, rule 4, the decisions and their tests
+        read it from. null while only compiling without the rules (sqlfluff). -#}
+    {%- set value = pod_rule('match_confidence').get(band ~ '_threshold') -%}
+    {{ return('null' if value is none else value) }}
+{%- endmacro %}
+
+
+{% macro partner_ownership_value() -%}
+    {#- The ACE ownership that makes an opportunity partner originated (rules/pod.yml partner_originated,
+        with the tenant's override): read by staging, the matching signal and rule 1. -#}
+    {{ return(pod_rule('partner_originated').get('ownership_value', '')) }}
+{%- endmacro %}
+
+
 {% macro pod_rule_is_critical(rule_id) -%}
     {{ 'true' if pod_rule(rule_id).get('critical', false) else 'false' }}
 {%- endmacro %}
@@ -60,11 +76,11 @@
     {%- set mode = rule.get('single_signal_mode', 'review') -%}
     case
         when {{ confidence }} is null then 'no_match'
-        when {{ confidence }} >= {{ rule.get('pass_threshold', 0.85) }} then 'pass'
+        when {{ confidence }} >= {{ match_threshold('pass') }} then 'pass'
         {%- if mode == 'pass' %}
             when {{ pod_single_signal(identity_similarity, name_similarity, has_domain_match) }} then 'signal_pass'
         {%- endif %}
-        when {{ confidence }} >= {{ rule.get('review_threshold', 0.7) }} then 'review'
+        when {{ confidence }} >= {{ match_threshold('review') }} then 'review'
         {%- if mode == 'review' %}
             when {{ pod_single_signal(identity_similarity, name_similarity, has_domain_match) }} then 'signal_review'
         {%- endif %}
@@ -77,8 +93,8 @@
     {#- True when one of the seeds' single signals is strong on its own (thresholds of rule match_confidence). -#}
     {%- set rule = pod_rule('match_confidence') -%}
     (
-        coalesce({{ identity_similarity }} > {{ rule.get('dense_similarity_pass', 0.85) }}, false)
-        or coalesce({{ name_similarity }} > {{ rule.get('name_similarity_pass', 0.9) }}, false)
+        coalesce({{ identity_similarity }} > {{ rule.get('dense_similarity_pass') }}, false)
+        or coalesce({{ name_similarity }} > {{ rule.get('name_similarity_pass') }}, false)
         {%- if rule.get('exact_domain_passes', true) %}
             or coalesce({{ has_domain_match }}, false)
         {%- endif %}

@@ -144,7 +144,7 @@ def ensure_demo(scale: float, seed: int) -> dict:
     import psycopg2
 
     from revops import warehouse
-    from revops.demo import generate
+    from demo_data import generate
 
     warehouse.up()
     built = {"generated": False, "pipeline_run": False}
@@ -157,7 +157,7 @@ def ensure_demo(scale: float, seed: int) -> dict:
                     "and to_regclass('core.ace_opportunities') is not null")
         warehouse_built = cur.fetchone()[0]
     if built["generated"] or not warehouse_built:
-        subprocess.run([sys.executable, "-m", "revops.cli", "run", "--no-report"], cwd=settings.PROJECT_ROOT,
+        subprocess.run([sys.executable, "-m", "revops.cli", *settings.cli_options(), "run", "--no-report"], cwd=settings.PROJECT_ROOT,
                        check=True, stdout=subprocess.DEVNULL)
         built["pipeline_run"] = True
     return built
@@ -185,8 +185,10 @@ def main(args) -> int:
     unknown = set(figures) - set(ALL_FIGURES)
     if unknown:
         raise ValueError(f"unknown figures {sorted(unknown)}: choose from {', '.join(ALL_FIGURES)}")
+    config = settings.current()  # --tenant / --as-of reach each figure's process through its options
     options = {"queries": args.queries, "k": 50, "embed_texts": args.embed_texts, "repeats": args.repeats,
-               "rules_runs": args.rules_runs}  # --as-of reaches dbt through REVOPS_AS_OF_DATE
+               "rules_runs": args.rules_runs, "revops_tenant": config.revops_tenant,
+               "revops_as_of_date": config.revops_as_of_date and config.revops_as_of_date.isoformat()}
     result = run(figures, options, args.scale, args.seed)
     print(format_table(result["rows"]))
     if args.compare:

@@ -18,7 +18,7 @@ import time
 import psycopg2
 
 from revops import settings, warehouse
-from revops.demo.copyio import drop_database, recreate_database
+from demo_data.copyio import drop_database, recreate_database
 
 SCRATCH_INGEST = "bench_ingest"
 SCRATCH_EMBED = "bench_embed"
@@ -68,8 +68,10 @@ def ingest(options: dict) -> dict:
     plain COPY of the same tables between the same servers."""
     scratch = settings.warehouse().with_database(SCRATCH_INGEST)
     recreate_database(scratch)
-    os.environ["REVOPS_DATABASE_URL"] = scratch.sqlalchemy_url(drivername="postgresql")
-    os.environ["REVOPS_HOME"] = str(settings.home() / "bench")  # dlt's local state apart from the real one
+    settings.activate(settings.current().model_copy(update={
+        "revops_database_url": scratch.sqlalchemy_url(drivername="postgresql"),
+        "revops_home": settings.home() / "bench",  # dlt's local state apart from the real one
+    }))
     from extract.pipeline import SOURCES, run_extract
 
     sources = {}
@@ -194,7 +196,7 @@ def rules(options: dict) -> dict:
 
 def _revops(*args: str) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "revops.cli", *args], cwd=settings.PROJECT_ROOT, check=True,
+    subprocess.run([sys.executable, "-m", "revops.cli", *settings.cli_options(), *args], cwd=settings.PROJECT_ROOT, check=True,
                    stdout=subprocess.DEVNULL)
     return time.perf_counter() - started
 
@@ -220,7 +222,10 @@ FIGURES = {"ingest": ingest, "embed": embed, "search": search, "rules": rules, "
 
 def main(argv: list[str]) -> int:
     name, options = argv[0], json.loads(argv[1]) if len(argv) > 1 else {}
-    settings.load_dotenv()
+    config = settings.validate()
+    # the parent's --tenant / --as-of (global options of `revops`) reach the figure's own process here
+    update = {key: options[key] for key in ("revops_tenant", "revops_as_of_date") if options.get(key)}
+    settings.activate(config.model_copy(update=update))
     result = FIGURES[name](options)
     result["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     result["peak_rss_children_mib"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)

@@ -1,6 +1,6 @@
 """Billing periods and honest margins, on a real warehouse built from the scale-0.05 demo (seed 42).
 
-The demo's sources are as of 2026-11-01 (revops.demo.model.ANCHOR): usage is invoiced up to
+The demo's sources are as of 2026-11-01 (demo_data.model.ANCHOR): usage is invoiced up to
 LAST_INVOICED_MONTH, the months after it have cost and no invoice yet. Everything here is checked against the
 source databases themselves (not the marts' own columns): the open months, the margin of billable accounts in
 closed months, internal (non-billable) cost, and the per-month totals to the cent. The dbt tests that enforce
@@ -16,7 +16,7 @@ from decimal import Decimal
 import pytest
 
 from revops import settings
-from revops.demo.model import LAST_INVOICED_MONTH
+from demo_data.model import LAST_INVOICED_MONTH
 from tests.conftest import query, recreate_database, revops
 
 pytestmark = pytest.mark.slow
@@ -50,7 +50,7 @@ def billing_wh(warehouse_server):
     for name, database in DATABASES.items():
         os.environ[name] = f"postgresql://postgres@127.0.0.1:{settings.embedded_port()}/{database}"
     try:
-        from revops.demo import generate
+        from demo_data import generate
 
         wh = recreate_database(settings.warehouse())
         generate.create_demo_sources(settings.odoo(), settings.apn(), scale=0.05, seed=42)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from revops.demo.generate import create_demo_sources
+from demo_data.generate import create_demo_sources
 from revops.settings import ConnectionParts
 
 TINY_SCALE = 0.02

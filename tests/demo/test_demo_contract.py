@@ -13,11 +13,11 @@ from pathlib import Path
 import psycopg2
 import pytest
 
-from revops.demo.copyio import SQL_DIR, drop_database, recreate_database
+from demo_data.copyio import SQL_DIR, drop_database, recreate_database
 from revops.settings import PROJECT_ROOT, ConnectionParts
 
 SHARED = PROJECT_ROOT.parent / "shared" / "sources"
-# ../shared/sources/<system>.sql when it was last reconciled with revops/demo/sql/<system>.sql
+# ../shared/sources/<system>.sql when it was last reconciled with demo_data/sql/<system>.sql
 RECONCILED_SHA256 = {
     "odoo": "16c6e497b8e18c29a85308b11d5859aeab5962be6b90854e3ed54593fd999bc7",
     "apn": "9f95dfdd4c7d0f32c25fd9f34889a35001f635c4dbff644904f694e646398808",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import psycopg2
 
-from revops.demo.copyio import drop_database
-from revops.demo.generate import create_demo_sources
+from demo_data.copyio import drop_database
+from demo_data.generate import create_demo_sources
 from revops.settings import ConnectionParts
 
 

@@ -6,7 +6,7 @@ import re
 
 import psycopg2
 
-from revops.demo.generate import BILLING_KINDS, PLANTED_KINDS, demo_is_current, format_summary
+from demo_data.generate import BILLING_KINDS, PLANTED_KINDS, demo_is_current, format_summary
 from revops.settings import ConnectionParts
 
 

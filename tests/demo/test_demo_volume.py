@@ -1,14 +1,14 @@
 """Scale 1.0 reaches production volumes (SPEC "Sources") within ±5%.
 
-Its speed (under 3 minutes) is shown by `python -m revops.demo.benchmark`, not asserted here."""
+Its speed (under 3 minutes) is shown by `python -m demo_data.benchmark`, not asserted here."""
 
 from __future__ import annotations
 
 import psycopg2
 import pytest
 
-from revops.demo.copyio import drop_database
-from revops.demo.generate import create_demo_sources
+from demo_data.copyio import drop_database
+from demo_data.generate import create_demo_sources
 from revops.settings import ConnectionParts
 
 TARGETS = {  # name: (database, query, target)

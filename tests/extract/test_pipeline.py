@@ -8,7 +8,7 @@ from extract.pipeline import run_extract
 from revops import settings
 from tests.conftest import REPO, execute, query, recreate_database
 
-DDL = REPO / "revops" / "demo" / "sql"
+DDL = REPO / "demo_data" / "sql"
 
 
 @pytest.fixture()

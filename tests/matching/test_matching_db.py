@@ -79,7 +79,7 @@ def test_matching_quality_on_a_small_demo(warehouse_server):
     Threshold: out-of-fold top-1 F1 on the scale 0.05 demo is 0.967 (in-sample 0.971); at scale 0.02 there are
     about 50 opportunities with a lead, so one error costs about 2 points of F1: 0.85 leaves room for a few
     unlucky draws while still failing on any real regression (key-only matching scores about 0.7)."""
-    from revops.demo import generate
+    from demo_data import generate
 
     base = settings.warehouse()
     env = {

@@ -15,7 +15,7 @@ from orchestration import runlog
 from revops import settings
 from tests.conftest import REPO, execute, query, recreate_database
 
-DDL_DIR = REPO / "revops" / "demo" / "sql"
+DDL_DIR = REPO / "demo_data" / "sql"
 
 
 @pytest.fixture()

@@ -13,7 +13,7 @@ import psycopg2
 import pytest
 
 from revops import settings
-from revops.demo import generate
+from demo_data import generate
 from tests.conftest import REPO, execute, query, recreate_database, revops
 
 pytestmark = pytest.mark.slow

@@ -34,7 +34,7 @@ def test_base_rules_give_the_spec_defaults():
     assert values["pod_rules"]["partner_originated"]["critical"] is True
     assert values["pod_rules"]["end_user_reporting"]["mode"] == "not_evaluated"
     assert values["pod_rules"]["timeline"]["close_within_days"] == 90
-    assert (values["match_pass_threshold"], values["match_review_threshold"]) == (0.85, 0.7)
+    assert rule_set.match_thresholds() == {"pass": 0.85, "review": 0.7}
     # the safe defaults: single signals lift into review at most, missing evidence asks for review, Closed Lost,
     # Rejected and Expired cannot earn POD
     assert values["pod_rules"]["match_confidence"]["single_signal_mode"] == "review"

@@ -25,9 +25,9 @@ account_moves as (
 
 ),
 
-account_move_lines as (
+posted_invoice_lines as (
 
-    select * from {{ ref('stg_odoo__account_move_lines') }}
+    select * from {{ ref('int_billing_posted_invoice_lines') }}
 
 ),
 
@@ -67,18 +67,7 @@ all_months as (
     select billing_bills.billing_month from billing_bills
     union
     -- every month a posted customer invoice or credit note line is reported in (as in cost_vs_invoice_monthly)
-    select
-        cast(coalesce(
-            account_move_lines.billing_month,
-            account_moves.billing_month,
-            date_trunc('month', coalesce(account_moves.invoice_date, account_moves.accounting_date))
-        ) as date) as billing_month
-    from account_move_lines
-    inner join account_moves
-        on account_move_lines.account_move_id = account_moves.account_move_id
-    where
-        account_moves.move_state = 'posted'
-        and account_moves.move_type in ('out_invoice', 'out_refund')
+    select posted_invoice_lines.billing_month from posted_invoice_lines
 
 ),
 

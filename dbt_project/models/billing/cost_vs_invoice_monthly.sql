@@ -6,51 +6,15 @@ aws_cost_usage as (
 
 ),
 
-billing_bills as (
+bill_lines as (
 
-    select * from {{ ref('stg_odoo__billing_bills') }}
-
-),
-
-billing_bill_lines as (
-
-    select * from {{ ref('stg_odoo__billing_bill_lines') }}
+    select * from {{ ref('int_billing_bill_lines_resolved') }}
 
 ),
 
-account_moves as (
+posted_invoice_lines as (
 
-    select * from {{ ref('stg_odoo__account_moves') }}
-
-),
-
-account_move_lines as (
-
-    select * from {{ ref('stg_odoo__account_move_lines') }}
-
-),
-
-products as (
-
-    select * from {{ ref('stg_odoo__products') }}
-
-),
-
-product_templates as (
-
-    select * from {{ ref('stg_odoo__product_templates') }}
-
-),
-
-partners as (
-
-    select * from {{ ref('stg_odoo__partners') }}
-
-),
-
-aws_accounts as (
-
-    select * from {{ ref('aws_accounts') }}
+    select * from {{ ref('int_billing_posted_invoice_lines') }}
 
 ),
 
@@ -66,23 +30,9 @@ billing_periods as (
 
 ),
 
--- one account record per 12-digit id (the id is expected unique in Odoo, not enforced)
 accounts_by_number as (
 
-    select distinct on (aws_accounts.aws_account_id) *
-    from aws_accounts
-    order by aws_accounts.aws_account_id asc, aws_accounts.is_active desc, aws_accounts.odoo_aws_account_id desc
-
-),
-
-product_service_codes as (
-
-    select
-        products.product_id,
-        product_templates.aws_service_code
-    from products
-    inner join product_templates
-        on products.product_template_id = product_templates.product_template_id
+    select * from {{ ref('int_billing_accounts_by_number') }}
 
 ),
 
@@ -109,95 +59,45 @@ cost_side as (
 
 ),
 
--- what the partner invoices: staging bill lines of bills that are not cancelled (lines with an account or service)
+-- what the partner invoices: staging bill lines with an account or service
 invoiced_side as (
 
     select
-        coalesce(line_accounts.aws_account_id, '') as aws_account_id,
-        coalesce(billing_bill_lines.service_code, product_service_codes.aws_service_code, '') as service_code,
-        billing_bills.billing_month,
-        max(partners.commercial_partner_id) as bill_customer_id,
-        max(coalesce(billing_bill_lines.currency_code, billing_bills.currency_code)) as currency_code,
-        sum(billing_bill_lines.price_subtotal) as invoiced_amount,
-        sum(billing_bill_lines.aws_cost) as billed_aws_cost,
-        sum(
-            case when billing_bill_lines.line_type in ('credit', 'refund') then billing_bill_lines.price_subtotal end
-        ) as invoiced_credit_amount,
-        sum(case when billing_bill_lines.line_type = 'tax' then billing_bill_lines.price_subtotal end)
-            as invoiced_tax_amount
-    from billing_bill_lines
-    inner join billing_bills
-        on billing_bill_lines.billing_bill_id = billing_bills.billing_bill_id
-    left join aws_accounts as line_accounts
-        on
-            coalesce(billing_bill_lines.odoo_aws_account_id, billing_bills.odoo_aws_account_id)
-            = line_accounts.odoo_aws_account_id
-    left join product_service_codes
-        on billing_bill_lines.product_id = product_service_codes.product_id
-    left join partners
-        on billing_bills.partner_id = partners.partner_id
-    where
-        billing_bills.bill_state != 'cancel'
-        and (line_accounts.aws_account_id is not null or billing_bill_lines.service_code is not null)
+        coalesce(bill_lines.aws_account_id, '') as aws_account_id,
+        coalesce(bill_lines.service_code, '') as service_code,
+        bill_lines.billing_month,
+        max(bill_lines.bill_customer_id) as bill_customer_id,
+        max(bill_lines.currency_code) as currency_code,
+        sum(bill_lines.price_subtotal) as invoiced_amount,
+        sum(bill_lines.aws_cost) as billed_aws_cost,
+        sum(case when bill_lines.line_type in ('credit', 'refund') then bill_lines.price_subtotal end)
+            as invoiced_credit_amount,
+        sum(case when bill_lines.line_type = 'tax' then bill_lines.price_subtotal end) as invoiced_tax_amount
+    from bill_lines
+    where bill_lines.aws_account_id is not null or bill_lines.line_service_code is not null
     group by
-        coalesce(line_accounts.aws_account_id, ''),
-        coalesce(billing_bill_lines.service_code, product_service_codes.aws_service_code, ''),
-        billing_bills.billing_month
+        coalesce(bill_lines.aws_account_id, ''),
+        coalesce(bill_lines.service_code, ''),
+        bill_lines.billing_month
 
 ),
 
--- posted customer invoices and credit notes: product lines in company currency (-balance: income lines are
--- credits), so invoices count positive and credit notes negative whatever the document currency
+-- posted customer invoices and credit notes: AWS resale product lines (company currency, credit notes negative)
 posted_side as (
 
     select
-        coalesce(line_accounts.aws_account_id, '') as aws_account_id,
-        coalesce(account_move_lines.service_code, product_service_codes.aws_service_code, '') as service_code,
-        cast(coalesce(
-            account_move_lines.billing_month,
-            account_moves.billing_month,
-            date_trunc('month', coalesce(account_moves.invoice_date, account_moves.accounting_date))
-        ) as date) as billing_month,
-        max(account_moves.commercial_partner_id) as invoice_customer_id,
-        sum(
-            coalesce(
-                -account_move_lines.balance,
-                case
-                    when account_moves.move_type = 'out_refund' then -account_move_lines.price_subtotal
-                    else account_move_lines.price_subtotal
-                end
-            )
-        ) as posted_invoice_amount,
-        sum(
-            case
-                when account_moves.move_type = 'out_refund'
-                    then coalesce(-account_move_lines.balance, -account_move_lines.price_subtotal)
-            end
-        ) as credit_note_amount
-    from account_move_lines
-    inner join account_moves
-        on account_move_lines.account_move_id = account_moves.account_move_id
-    left join aws_accounts as line_accounts
-        on account_move_lines.odoo_aws_account_id = line_accounts.odoo_aws_account_id
-    left join product_service_codes
-        on account_move_lines.product_id = product_service_codes.product_id
-    where
-        account_moves.move_state = 'posted'
-        and account_moves.move_type in ('out_invoice', 'out_refund')
-        and account_move_lines.display_type = 'product'
-        -- AWS resale lines only (an AWS account or a service code): services and fees are not compared with AWS cost
-        and (
-            line_accounts.aws_account_id is not null
-            or coalesce(account_move_lines.service_code, product_service_codes.aws_service_code) is not null
-        )
+        coalesce(posted_invoice_lines.aws_account_id, '') as aws_account_id,
+        coalesce(posted_invoice_lines.service_code, '') as service_code,
+        posted_invoice_lines.billing_month,
+        max(posted_invoice_lines.invoice_customer_id) as invoice_customer_id,
+        sum(posted_invoice_lines.posted_invoice_amount) as posted_invoice_amount,
+        sum(posted_invoice_lines.credit_note_amount) as credit_note_amount
+    from posted_invoice_lines
+    where posted_invoice_lines.display_type = 'product' and posted_invoice_lines.is_aws_resale
     group by
-        coalesce(line_accounts.aws_account_id, ''),
-        coalesce(account_move_lines.service_code, product_service_codes.aws_service_code, ''),
-        cast(coalesce(
-            account_move_lines.billing_month,
-            account_moves.billing_month,
-            date_trunc('month', coalesce(account_moves.invoice_date, account_moves.accounting_date))
-        ) as date)
+        coalesce(posted_invoice_lines.aws_account_id, ''),
+        coalesce(posted_invoice_lines.service_code, ''),
+        posted_invoice_lines.billing_month
 
 ),
 

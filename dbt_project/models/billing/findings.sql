@@ -22,9 +22,9 @@ billing_bills as (
 
 ),
 
-billing_bill_lines as (
+bill_lines as (
 
-    select * from {{ ref('stg_odoo__billing_bill_lines') }}
+    select * from {{ ref('int_billing_bill_lines_resolved') }}
 
 ),
 
@@ -40,12 +40,9 @@ billing_periods as (
 
 ),
 
--- one account record per 12-digit id, as in cost_vs_invoice_monthly
 accounts_by_number as (
 
-    select distinct on (aws_accounts.aws_account_id) *
-    from aws_accounts
-    order by aws_accounts.aws_account_id asc, aws_accounts.is_active desc, aws_accounts.odoo_aws_account_id desc
+    select * from {{ ref('int_billing_accounts_by_number') }}
 
 ),
 
@@ -133,23 +130,17 @@ invoice_without_cost as (
 marked_up_lines as (
 
     select
-        line_accounts.aws_account_id,
-        billing_bills.billing_month,
-        max(billing_bills.currency_code) as currency_code,
-        max(line_accounts.markup_percent) as markup_percent,
-        sum(billing_bill_lines.aws_cost) as billed_aws_cost,
-        sum(billing_bill_lines.price_subtotal) as invoiced_amount
-    from billing_bill_lines
-    inner join billing_bills
-        on billing_bill_lines.billing_bill_id = billing_bills.billing_bill_id
-    inner join aws_accounts as line_accounts
-        on
-            coalesce(billing_bill_lines.odoo_aws_account_id, billing_bills.odoo_aws_account_id)
-            = line_accounts.odoo_aws_account_id
+        bill_lines.aws_account_id,
+        bill_lines.billing_month,
+        max(bill_lines.bill_currency_code) as currency_code,
+        max(bill_lines.markup_percent) as markup_percent,
+        sum(bill_lines.aws_cost) as billed_aws_cost,
+        sum(bill_lines.price_subtotal) as invoiced_amount
+    from bill_lines
     where
-        billing_bills.bill_state != 'cancel'
-        and billing_bill_lines.line_type in ('usage', 'support', 'marketplace')
-    group by line_accounts.aws_account_id, billing_bills.billing_month
+        bill_lines.odoo_aws_account_id is not null
+        and bill_lines.line_type in ('usage', 'support', 'marketplace')
+    group by bill_lines.aws_account_id, bill_lines.billing_month
 
 ),
 

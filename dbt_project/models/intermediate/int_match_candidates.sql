@@ -129,7 +129,8 @@ final as (
         -- an AWS referral the partner never accepted (pending or rejected) is rarely worked in Odoo
         ace_opportunities.opportunity_ownership = 'AWS Referral'
         and coalesce(ace_opportunities.partner_acceptance_status, '') != 'Accepted' as is_unaccepted_referral,
-        ace_opportunities.opportunity_ownership = 'Partner Referral' as is_partner_referral,
+        ace_opportunities.opportunity_ownership = '{{ partner_ownership_value() }}'
+            as is_partner_referral,
         -- owner agreement: null when either side has no owner
         lower(ace_opportunities.owner_email) = lower(odoo_opportunities.salesperson_login) as has_owner_match,
         -- numerics: embeddings (cosine similarity; sparse = BGE-M3 lexical score of the identity texts)

@@ -8,7 +8,7 @@
 {%- set built_in_rules = [
     'partner_originated', 'spend_threshold', 'end_user_reporting', 'match_confidence', 'eligibility', 'timeline'
 ] -%}
-{%- set pass_threshold = var('match_pass_threshold', 0.85) -%}
+{%- set pass_threshold = match_threshold('pass') -%}
 
 with
 

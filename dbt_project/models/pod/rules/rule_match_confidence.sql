@@ -29,8 +29,8 @@ final as (
         jsonb_build_object(
             'candidate_lead_id', rule_inputs.candidate_lead_id,
             'confidence', rule_inputs.confidence,
-            'pass_threshold', {{ rule.get('pass_threshold', 0.85) }},
-            'review_threshold', {{ rule.get('review_threshold', 0.7) }},
+            'pass_threshold', {{ match_threshold('pass') }},
+            'review_threshold', {{ match_threshold('review') }},
             'identity_similarity', rule_inputs.identity_similarity,
             'name_similarity', rule_inputs.name_similarity,
             'has_domain_match', rule_inputs.has_domain_match,
@@ -44,12 +44,12 @@ final as (
         case
             when rule_inputs.candidate_lead_id is null
                 then 'No Odoo lead candidate found: link the lead, or confirm the opportunity has none.'
-            when rule_inputs.match_level = 'pass' and rule_inputs.confidence >= {{ rule.get('pass_threshold', 0.85) }}
+            when rule_inputs.match_level = 'pass' and rule_inputs.confidence >= {{ match_threshold('pass') }}
                 then
                     'Matched Odoo lead ' || rule_inputs.candidate_lead_id
                     || coalesce(' "' || rule_inputs.candidate_lead_name || '"', '')
                     || ' with confidence ' || round(rule_inputs.confidence, 3)
-                    || ' (at least {{ rule.get("pass_threshold", 0.85) }})'
+                    || ' (at least {{ match_threshold("pass") }})'
                     || coalesce(' by ' || rule_inputs.key_evidence, '') || '.'
             when rule_inputs.match_level in ('signal_pass', 'signal_review')
                 then
@@ -58,18 +58,18 @@ final as (
                     || ' has fused confidence ' || round(rule_inputs.confidence, 3)
                     || case
                         when rule_inputs.match_level = 'signal_pass'
-                            then ', below {{ rule.get("pass_threshold", 0.85) }}'
-                        else ', below {{ rule.get("review_threshold", 0.7) }}'
+                            then ', below {{ match_threshold("pass") }}'
+                        else ', below {{ match_threshold("review") }}'
                     end
                     || ', but one strong signal ('
                     || concat_ws(
                         ', ',
                         case
-                            when rule_inputs.identity_similarity > {{ rule.get('dense_similarity_pass', 0.85) }}
+                            when rule_inputs.identity_similarity > {{ rule.get('dense_similarity_pass') }}
                                 then 'dense similarity ' || round(cast(rule_inputs.identity_similarity as numeric), 3)
                         end,
                         case
-                            when rule_inputs.name_similarity > {{ rule.get('name_similarity_pass', 0.9) }}
+                            when rule_inputs.name_similarity > {{ rule.get('name_similarity_pass') }}
                                 then
                                     'company name similarity ' || round(cast(rule_inputs.name_similarity as numeric), 3)
                         end,
@@ -85,12 +85,12 @@ final as (
                     'Best Odoo lead ' || rule_inputs.candidate_lead_id
                     || coalesce(' "' || rule_inputs.candidate_lead_name || '"', '')
                     || ' has confidence ' || round(rule_inputs.confidence, 3)
-                    || ', between {{ rule.get("review_threshold", 0.7) }} and {{ rule.get("pass_threshold", 0.85) }}: '
+                    || ', between {{ match_threshold("review") }} and {{ match_threshold("pass") }}: '
                     || 'confirm the match.'
             else
                 'No match: the best Odoo lead candidate ' || rule_inputs.candidate_lead_id
                 || ' has confidence ' || round(rule_inputs.confidence, 3)
-                || ', below {{ rule.get("review_threshold", 0.7) }}.'
+                || ', below {{ match_threshold("review") }}.'
         end as explanation
     from rule_inputs
 

@@ -2,7 +2,7 @@
 {#- POD rule 1: the ACE opportunity is partner originated (opportunity_ownership = Partner Referral). The
     matched lead's Odoo origination is cross-checked: a disagreement is reported, or sent to review. -#}
 {%- set rule = pod_rule('partner_originated') -%}
-{%- set ownership_value = rule.get('ownership_value', 'Partner Referral') -%}
+{%- set ownership_value = partner_ownership_value() -%}
 
 with
 
@@ -16,7 +16,9 @@ checked as (
 
     select
         rule_inputs.*,
-        coalesce(rule_inputs.opportunity_ownership = '{{ ownership_value }}', false) as is_partner_originated,
+        coalesce(
+            rule_inputs.opportunity_ownership = '{{ ownership_value }}', false
+        ) as is_partner_originated,
         case
             when rule_inputs.odoo_lead_id is null or rule_inputs.lead_origination is null then null
             else rule_inputs.lead_origination = 'partner_originated'

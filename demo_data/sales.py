@@ -6,9 +6,9 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from revops.demo import vocab
-from revops.demo.model import ANCHOR, Ctx, add_row, utc
-from revops.demo.world import jname
+from demo_data import vocab
+from demo_data.model import ANCHOR, Ctx, add_row, utc
+from demo_data.world import jname
 
 EU = {"DE", "FR", "NL", "AT", "ES", "IT", "IE"}
 CATEGORY_PRODUCTS = {
@@ -21,7 +21,6 @@ CATEGORY_PRODUCTS = {
     "SB - Funding Only": (("funding_only", 1),),
     "Sales Broker - Contract": (("broker", 1),),
 }
-RECURRING = {"managed_gold", "managed_silver", "hosting", "mgmt_fee"}
 PRICES = {"managed_gold": 4500.0, "managed_silver": 1800.0, "proserv_day": 1450.0, "map_assess": 15000.0,
           "war": 6000.0, "hosting": 950.0, "funding_only": 0.0, "broker": 2500.0, "mgmt_fee": 99.0}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import unicodedata
 
-from revops.demo import vocab
+from demo_data import vocab
 
 
 def brand_name(rng: random.Random, taken: set[str]) -> str:

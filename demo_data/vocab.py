@@ -164,9 +164,6 @@ SALES_ACTIVITIES = (
     "In evaluation / planning stage", "Agreed on solution to Business Problem", "Completed Action Plan",
     "Finalized Deployment Need", "SOW Signed",
 )
-ACE_STAGES = ("Prospect", "Qualified", "Technical Validation", "Business Validation", "Committed",
-              "Launched", "Closed Lost")
-REVIEW_STATUSES = ("Draft", "Submitted", "In review", "Approved", "Rejected", "Action Required")
 REJECTION_REASONS = ("Customer problem unclear", "Next steps unclear", "Unable to support",
                      "Duplicate of Partner Referral", "Renewal opportunity", "Other")
 CLOSED_LOST_REASONS = (
@@ -209,7 +206,6 @@ STAGES = (  # name, German name, sequence, is_won, fold
     ("Proposition", "Angebot", 3, False, False), ("Negotiation", "Verhandlung", 4, False, False),
     ("Won", "Gewonnen", 70, True, True), ("On Hold", "Pausiert", 80, False, True),
 )
-LOST_REASON_IDS = (1, 2, 3, 4, 5, 6, 7)  # uncontracted crm_lost_reason
 
 # --- AWS billing ------------------------------------------------------------------------------------
 # (service code, product name, relative weight in a typical bill, usage types used for invoice lines)

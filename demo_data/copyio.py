@@ -1,21 +1,17 @@
-"""Bulk loading for the demo: contract DDL in two phases and COPY of column batches through Arrow CSV."""
+"""Bulk loading for the demo: contract DDL in two phases; column batches go in by `revops.warehouse.copy_columns`."""
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
-from typing import Any, Mapping, Sequence
 
 import psycopg2
-import pyarrow as pa
-import pyarrow.csv as pacsv
+import sqlparse
 
 from revops.settings import ConnectionParts
+from revops.warehouse import copy_columns  # noqa: F401  (the generator's COPY: the project's one encoder)
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
-
-_CSV_OPTIONS = pacsv.WriteOptions(include_header=False, batch_size=8192)
 
 
 def contract_ddl(system: str) -> str:
@@ -38,25 +34,8 @@ def split_ddl(ddl: str) -> tuple[str, str]:
 
 
 def _statements(ddl: str) -> list[str]:
-    """Split on semicolons outside quotes and comments (the contract has no functions or dollar quotes)."""
-    out, buf, i, quote = [], [], 0, False
-    while i < len(ddl):
-        ch = ddl[i]
-        if not quote and ddl.startswith("--", i):
-            end = ddl.find("\n", i)
-            i = len(ddl) if end < 0 else end + 1
-            buf.append("\n")
-            continue
-        if ch == "'":
-            quote = not quote
-        if ch == ";" and not quote:
-            out.append("".join(buf))
-            buf = []
-        else:
-            buf.append(ch)
-        i += 1
-    out.append("".join(buf))
-    return out
+    """The statements of `ddl` without comments and their closing semicolons (sqlparse)."""
+    return [s.strip().removesuffix(";") for s in sqlparse.split(sqlparse.format(ddl, strip_comments=True))]
 
 
 def recreate_database(parts: ConnectionParts) -> None:
@@ -92,44 +71,6 @@ def database_exists(parts: ConnectionParts) -> bool:
             return cur.fetchone() is not None
     finally:
         conn.close()
-
-
-Columns = Mapping[str, Any]  # column name -> list / numpy array / pyarrow array
-
-
-def copy_columns(cur, table: str, columns: Columns, freeze: bool = False) -> int:
-    """COPY one batch given column-wise into `table`; returns the number of rows.
-
-    `freeze` writes the rows frozen (no later hint-bit rewrite); only for tables created in the
-    current transaction."""
-    names = list(columns)
-    arrays = [_as_arrow(columns[name]) for name in names]
-    batch = pa.table(arrays, names=names)
-    if batch.num_rows == 0:
-        return 0
-    buffer = io.BytesIO()
-    pacsv.write_csv(batch, buffer, _CSV_OPTIONS)
-    buffer.seek(0)
-    column_list = ", ".join(f'"{name}"' for name in names)
-    options = "format csv, freeze" if freeze else "format csv"
-    cur.copy_expert(f"copy {table} ({column_list}) from stdin with ({options})", buffer)
-    return batch.num_rows
-
-
-def copy_rows(cur, table: str, names: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
-    """COPY row tuples (small tables built in Python)."""
-    if not rows:
-        return 0
-    cols = {name: [row[i] for row in rows] for i, name in enumerate(names)}
-    return copy_columns(cur, table, cols)
-
-
-def _as_arrow(values: Any) -> pa.Array:
-    if isinstance(values, (pa.Array, pa.ChunkedArray)):
-        return values
-    if isinstance(values, list) and values and all(v is None for v in values):
-        return pa.array(values, type=pa.string())
-    return pa.array(values)
 
 
 def reset_sequences(cur) -> None:

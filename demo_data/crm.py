@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from revops.demo import names, vocab
-from revops.demo.model import ACE_START, ANCHOR, CRM_START, Ctx, Customer, Lead, add_row
+from demo_data import names, vocab
+from demo_data.model import ACE_START, ANCHOR, CRM_START, Ctx, Customer, Lead, add_row
 
 CATEGORY_WORKLOADS = {
     "MAP Assess Plan": ("Migration", "Windows Migration", "SAP on AWS", "Database Modernization", "Data Warehouse"),

@@ -20,12 +20,12 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import pyarrow as pa
 
-from revops.demo import vocab
-from revops.demo.copyio import copy_columns
-from revops.demo.model import (
+from demo_data import vocab
+from demo_data.copyio import copy_columns
+from demo_data.model import (
     ANCHOR, CUR_MONTHS, FIRST_CUR_MONTH, LAST_INVOICED_MONTH, Ctx, month_add, months_between,
 )
-from revops.demo.sales import Order
+from demo_data.sales import Order
 
 N_INVOICED = months_between(FIRST_CUR_MONTH, LAST_INVOICED_MONTH) + 1
 MONTHS = [month_add(FIRST_CUR_MONTH, m) for m in range(CUR_MONTHS)]

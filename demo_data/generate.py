@@ -29,11 +29,11 @@ from collections import Counter
 import numpy as np
 import psycopg2
 
-from revops.demo import ace, billing, crm, sales, world
-from revops.demo.copyio import (
+from demo_data import ace, billing, crm, sales, world
+from demo_data.copyio import (
     contract_ddl, copy_columns, database_exists, recreate_database, reset_sequences, split_ddl, table_columns,
 )
-from revops.demo.model import ANCHOR_DATE, CUR_MONTHS, FIRST_CUR_MONTH, GENERATOR_VERSION, Ctx, month_add, months_between
+from demo_data.model import ANCHOR_DATE, CUR_MONTHS, FIRST_CUR_MONTH, GENERATOR_VERSION, Ctx, month_add, months_between
 from revops.settings import ConnectionParts
 
 log = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""Time and memory of one demo generation: `python -m revops.demo.benchmark [--scale 1.0] [--seed 42]`.
+"""Time and memory of one demo generation: `python -m demo_data.benchmark [--scale 1.0] [--seed 42]`.
 
 Generates into scratch databases (`odoo_benchmark`, `apn_benchmark` on the warehouse server), never
 into the demo databases the pipeline reads, and drops them afterwards unless `--keep`.
@@ -11,8 +11,8 @@ import resource
 import time
 
 from revops import settings, warehouse
-from revops.demo.copyio import drop_database
-from revops.demo.generate import create_demo_sources, format_summary
+from demo_data.copyio import drop_database
+from demo_data.generate import create_demo_sources, format_summary
 
 TIME_BUDGET_S = 180.0
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from revops.demo import crm, names, vocab
-from revops.demo.model import ACE_START, ANCHOR, Ctx, Customer, Lead, add_row, utc
+from demo_data import crm, names, vocab
+from demo_data.model import ACE_START, ANCHOR, Ctx, Customer, Lead, add_row, utc
 
 MASK = "Accept to View"
 

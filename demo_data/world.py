@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, timedelta
 
-from revops.demo import names, vocab
-from revops.demo.model import (
+from demo_data import names, vocab
+from demo_data.model import (
     ANCHOR, CRM_START, FIRST_CUR_MONTH, Account, Ctx, Customer, add_row, month_add,
 )
 
