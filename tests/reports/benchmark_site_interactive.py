@@ -44,13 +44,23 @@ def _site_table(build_dir: Path, name: str):
     return pq.read_table(files[0])
 
 
-def detail_ids(build_dir: Path) -> tuple[str, str]:
-    """The largest linked account (by AWS cost) and the first opportunity of the site's own data."""
-    costs = _site_table(build_dir, "cost_vs_invoice_monthly").select(["aws_account_id", "aws_cost"])
-    costs = costs.filter(pc.is_valid(costs["aws_account_id"]))
-    by_account = costs.group_by("aws_account_id").aggregate([("aws_cost", "sum")]).sort_by([("aws_cost_sum", "descending")])
+def _largest(costs, column: str) -> str:
+    """The value of `column` with the most AWS cost."""
+    costs = costs.filter(pc.is_valid(costs[column]))
+    totals = costs.group_by(column).aggregate([("aws_cost", "sum")]).sort_by([("aws_cost_sum", "descending")])
+    return str(totals[column][0])
+
+
+def detail_ids(build_dir: Path) -> dict[str, str]:
+    """The largest linked account, payer and service (by AWS cost) and the first opportunity of the site's own data."""
+    costs = _site_table(build_dir, "cost_vs_invoice_monthly")
     decisions = _site_table(build_dir, "pod_decisions").column("ace_opportunity_id")
-    return str(by_account["aws_account_id"][0]), str(pc.min(decisions))
+    return {
+        "account": _largest(costs, "aws_account_id"),
+        "payer": _largest(costs, "payer_aws_account_id"),
+        "service": _largest(costs, "service_code"),
+        "opportunity": str(pc.min(decisions)),
+    }
 
 
 def main() -> None:
@@ -60,7 +70,7 @@ def main() -> None:
     build_dir = report.REPORTS_DIR / "build"
     if not (build_dir / "index.html").is_file():
         raise SystemExit(f"no built site in {build_dir}: run `revops report` first")
-    account, opportunity = detail_ids(build_dir)
+    ids = detail_ids(build_dir)
     with tempfile.TemporaryDirectory() as artifacts:
         plan = {
             "buildDir": str(build_dir),
@@ -71,10 +81,12 @@ def main() -> None:
                 "overview": "/",
                 "cost-explorer": "/cost-explorer",
                 "cost-explorer-accounts": "/cost-explorer/accounts",
-                "cost-explorer-account": f"/cost-explorer/account/?account={account}",
+                "cost-explorer-account": f"/cost-explorer/account/?account={ids['account']}",
+                "cost-explorer-service": f"/cost-explorer/service/?service={ids['service']}",
+                "cost-explorer-payer": f"/cost-explorer/payer/?payer={ids['payer']}",
                 "pod-review": "/pod",
                 "pod-opportunities": "/pod/opportunities",
-                "pod-opportunity": f"/pod/opportunity/?opportunity={opportunity}",
+                "pod-opportunity": f"/pod/opportunity/?opportunity={ids['opportunity']}",
             },
         }
         plan_file = Path(artifacts) / "plan.json"
