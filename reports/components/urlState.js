@@ -76,3 +76,10 @@ export function pickedOrAll(input, ...pairs) {
 	});
 	return `(${conditions.join(' or ')})`;
 }
+
+/** The date range carried from page to page: `&from=…&to=…` (only the parts in the URL; empty without them).
+ * Usable in a page's SQL as `'${carriedRange()}'` (an import, like `urlSql`), or in its markup. */
+export function carriedRange() {
+	const parts = ['from', 'to'].filter((name) => urlParam(name)).map((name) => `&${name}=${encodeURIComponent(urlParam(name))}`);
+	return parts.join('').replaceAll("'", "''");
+}

@@ -10,10 +10,11 @@ each page is opened `rounds` times, from navigation until its browser-side queri
 prints each page's times, their median and whether the median meets the 2 s target. On the shared 2-core machine
 the Cost Explorer measured 2.5-6.3 s and the other pages 0.4-3.0 s (load-sensitive).
 
-Open (2026-12-04, scale-0.05 dev warehouse, one round): overview 1.4 s, Cost Explorer 2.8 s, accounts 0.3 s, POD
-review 1.5 s, opportunities 0.3 s; the two detail pages (account 828365787510, opportunity: the first id) never
-became interactive here (the page stays on "Pick ... above"), while the browser tests open other ids fine; to
-investigate. A page that never becomes interactive is reported (null time, a line in failures), not fatal.
+The detail pages open the largest account and the first opportunity of the data the site was built from (its
+parquet files in build/data), not of the warehouse: `make test` rebuilds reports/build from the test warehouse, and
+ids taken from the dev warehouse were then missing from the site (the pages never became interactive; they now say
+that the id is not in the data). A page that never becomes interactive is reported (null time, a line in
+failures), not fatal.
 """
 
 from __future__ import annotations
@@ -26,18 +27,40 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-import psycopg2
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
-from revops import report, settings
+from revops import report
 
 TARGET_MS = 2000
 HERE = Path(__file__).resolve().parent
 
 
-def _one(cursor, sql: str):
-    cursor.execute(sql)
-    row = cursor.fetchone()
-    return row[0] if row else None
+def _site_table(build_dir: Path, name: str):
+    """One source query's rows as the built site holds them (build/data/warehouse/<name>/<name>.parquet)."""
+    files = sorted((build_dir / "data" / "warehouse" / name).glob("*.parquet"))
+    if not files:
+        raise SystemExit(f"the built site has no {name} data in {build_dir / 'data'}")
+    return pq.read_table(files[0])
+
+
+def _largest(costs, column: str) -> str:
+    """The value of `column` with the most AWS cost."""
+    costs = costs.filter(pc.is_valid(costs[column]))
+    totals = costs.group_by(column).aggregate([("aws_cost", "sum")]).sort_by([("aws_cost_sum", "descending")])
+    return str(totals[column][0])
+
+
+def detail_ids(build_dir: Path) -> dict[str, str]:
+    """The largest linked account, payer and service (by AWS cost) and the first opportunity of the site's own data."""
+    costs = _site_table(build_dir, "cost_vs_invoice_monthly")
+    decisions = _site_table(build_dir, "pod_decisions").column("ace_opportunity_id")
+    return {
+        "account": _largest(costs, "aws_account_id"),
+        "payer": _largest(costs, "payer_aws_account_id"),
+        "service": _largest(costs, "service_code"),
+        "opportunity": str(pc.min(decisions)),
+    }
 
 
 def main() -> None:
@@ -47,10 +70,7 @@ def main() -> None:
     build_dir = report.REPORTS_DIR / "build"
     if not (build_dir / "index.html").is_file():
         raise SystemExit(f"no built site in {build_dir}: run `revops report` first")
-    with psycopg2.connect(settings.warehouse().dsn()) as connection, connection.cursor() as cursor:
-        account = _one(cursor, "select aws_account_id from billing.cost_vs_invoice_monthly where aws_account_id is not null"
-                               " group by 1 order by sum(aws_cost) desc limit 1")
-        opportunity = _one(cursor, "select ace_opportunity_id from pod.decisions order by 1 limit 1")
+    ids = detail_ids(build_dir)
     with tempfile.TemporaryDirectory() as artifacts:
         plan = {
             "buildDir": str(build_dir),
@@ -61,10 +81,12 @@ def main() -> None:
                 "overview": "/",
                 "cost-explorer": "/cost-explorer",
                 "cost-explorer-accounts": "/cost-explorer/accounts",
-                "cost-explorer-account": f"/cost-explorer/account/?account={account}",
+                "cost-explorer-account": f"/cost-explorer/account/?account={ids['account']}",
+                "cost-explorer-service": f"/cost-explorer/service/?service={ids['service']}",
+                "cost-explorer-payer": f"/cost-explorer/payer/?payer={ids['payer']}",
                 "pod-review": "/pod",
                 "pod-opportunities": "/pod/opportunities",
-                "pod-opportunity": f"/pod/opportunity/?opportunity={opportunity}",
+                "pod-opportunity": f"/pod/opportunity/?opportunity={ids['opportunity']}",
             },
         }
         plan_file = Path(artifacts) / "plan.json"

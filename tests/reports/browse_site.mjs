@@ -36,7 +36,19 @@ const server = spawn(
 	['--no-clipboard', '--no-request-logging', '-l', `tcp://127.0.0.1:${port}`, plan.buildDir],
 	{ stdio: 'ignore' }
 );
-const result = { port, pages: {}, explorer: {}, drilldown: {}, pod: {}, interactiveMs: {}, consoleErrors: [], failures: [] };
+const result = {
+	port,
+	pages: {},
+	explorer: {},
+	drilldown: {},
+	serviceDrill: {},
+	payer: {},
+	missing: {},
+	pod: {},
+	interactiveMs: {},
+	consoleErrors: [],
+	failures: []
+};
 let browser;
 let page;
 
@@ -68,6 +80,24 @@ async function inspect(name) {
 			tableRows: [...document.querySelectorAll('table')]
 				.filter(visible)
 				.reduce((n, t) => n + t.querySelectorAll('tr:has(td)').length, 0),
+			// tables cut off at the window's width: a scroll box around the table wider than its box, or a
+			// table reaching past the window's right edge (the test runs at 1366 px, a common laptop width)
+			cutTables: [...document.querySelectorAll('table')].filter(visible).flatMap((table) => {
+				let box = table.parentElement;
+				while (box && box !== document.body) {
+					const style = getComputedStyle(box);
+					if (style.overflowX !== 'visible' && box.scrollWidth > box.clientWidth + 1) break;
+					box = box.parentElement;
+				}
+				const scrolls = box && box !== document.body;
+				const pastEdge = table.getBoundingClientRect().right > window.innerWidth + 1;
+				if (!scrolls && !pastEdge) return [];
+				const headers = [...table.querySelectorAll('th')].map((h) => h.innerText.trim()).filter(Boolean);
+				return [{ headers, tableWidth: Math.round(table.scrollWidth), boxWidth: scrolls ? box.clientWidth : window.innerWidth }];
+			}),
+			pageWidth: document.documentElement.scrollWidth,
+			windowWidth: window.innerWidth,
+			downloadButtons: [...document.querySelectorAll('button')].filter((b) => /^Download .*\(CSV\)/.test(b.getAttribute('aria-label') ?? '')).length,
 			text: document.body.innerText
 		};
 	});
@@ -148,7 +178,7 @@ try {
 			'--no-first-run'
 		]
 	});
-	page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, timezoneId: 'UTC' });
+	page = await browser.newPage({ viewport: { width: 1366, height: 1000 }, timezoneId: 'UTC' });
 	page.setDefaultTimeout(timeout);
 	page.on('console', (msg) => msg.type() === 'error' && result.consoleErrors.push(msg.text()));
 	page.on('pageerror', (err) => result.consoleErrors.push(String(err)));
@@ -163,7 +193,7 @@ try {
 				const started = Date.now();
 				try {
 					await page.goto(base + url, { waitUntil: 'load' });
-					await page.waitForFunction(() => !document.body.innerText.includes('Loading...') && document.querySelector('h1, table, canvas'), null, { timeout });
+					await page.waitForFunction(() => !document.body.innerText.includes('Loading...') && document.querySelector('#evidence-main-article h1, #evidence-main-article table, #evidence-main-article canvas'), null, { timeout });
 					(result.interactiveMs[name] ??= []).push(Date.now() - started);
 				} catch (err) {
 					// one page that never becomes interactive is reported, the others are still timed
@@ -214,11 +244,7 @@ async function browseAndCheck() {
 		.allInnerTexts();
 	await page.getByRole('button', { name: 'Payer', exact: true }).click();
 	await settle();
-	result.explorer.groupRows = await page
-		.locator('table:visible')
-		.nth(1)
-		.locator('tr:has(td)')
-		.allInnerTexts();
+	result.explorer.groupRows = await page.locator('[data-testid="groups"] table:visible tr:has(td)').allInnerTexts();
 	result.explorer.url = page.url();
 	result.explorer.downloadButtons = await page.getByRole('button', { name: /^Download .*\(CSV\)/ }).count();
 	await inspect('cost-explorer-selection');
@@ -230,7 +256,7 @@ async function browseAndCheck() {
 
 	// Drill-down: click the selected linked account's row in the accounts table, land on the one account page
 	// with the account and the period in the URL, then pick a service for its month series.
-	const firstRow = page.locator('table:visible tr:has(td)').filter({ hasText: plan.drillAccount }).first();
+	const firstRow = page.locator('[data-testid="accounts"] table:visible tr:has(td)').filter({ hasText: plan.drillAccount }).first();
 	await firstRow.click();
 	await page.waitForURL(/\/cost-explorer\/account\/\?/, { timeout });
 	result.drilldown.url = page.url();
@@ -241,6 +267,48 @@ async function browseAndCheck() {
 	await settle();
 	result.drilldown.serviceUrl = page.url();
 	result.drilldown.monthRows = await page.locator('[data-testid="month-series"] table:visible').first().locator('tr:has(td)').allInnerTexts();
+
+	// Service rows are clickable: the account's service row opens that service's month series for the account.
+	await page.locator('[data-testid="account-services"] table:visible tr:has(td)').first().click();
+	await page.waitForURL(/\/cost-explorer\/service\/\?/, { timeout });
+	result.drilldown.serviceOfAccountUrl = page.url();
+	await inspect('cost-explorer-service-of-account');
+	result.drilldown.serviceOfAccountSummary = await testid('service-summary');
+	result.drilldown.serviceOfAccountMonthRows = await page.locator('[data-testid="service-month-series"] table:visible tr:has(td)').allInnerTexts();
+
+	// Service -> accounts: the Cost Explorer grouped by service (last year), click the largest service, then an
+	// account using it: the account page opens with the service's month series and the year carried.
+	await page.goto(`${base}/cost-explorer/?period=Y:${plan.lastYear}`, { waitUntil: 'networkidle' });
+	await explorerTotals();
+	result.serviceDrill.firstGroupRow = (await page.locator('[data-testid="groups"] table:visible tr:has(td)').first().innerText()).trim();
+	await page.locator('[data-testid="groups"] table:visible tr:has(td)').first().click();
+	await page.waitForURL(/\/cost-explorer\/service\/\?/, { timeout });
+	result.serviceDrill.url = page.url();
+	await inspect('cost-explorer-service');
+	result.serviceDrill.accountRows = await page.locator('[data-testid="service-accounts"] table:visible tr:has(td)').allInnerTexts();
+	await page.locator('[data-testid="service-accounts"] table:visible tr:has(td)').first().click();
+	await page.waitForURL(/\/cost-explorer\/account\/\?/, { timeout });
+	result.serviceDrill.accountUrl = page.url();
+	await settle();
+	result.serviceDrill.monthRows = await page.locator('[data-testid="month-series"] table:visible').first().locator('tr:has(td)').allInnerTexts();
+
+	// A payer view: group by payer, click the payer's row, land on the payer page with its linked accounts.
+	await page.goto(`${base}/cost-explorer/?groupby=payer`, { waitUntil: 'networkidle' });
+	await explorerTotals();
+	await page.locator('[data-testid="groups"] table:visible tr:has(td)').filter({ hasText: plan.payer }).first().click();
+	await page.waitForURL(/\/cost-explorer\/payer\/\?/, { timeout });
+	result.payer.url = page.url();
+	await inspect('cost-explorer-payer');
+	result.payer.summary = await testid('payer-summary');
+	result.payer.accountRows = await page.locator('[data-testid="payer-accounts"] table:visible tr:has(td)').allInnerTexts();
+
+	// An id the site's data does not hold says so (instead of waiting on "Pick ... above").
+	await page.goto(`${base}/cost-explorer/account/?account=000000000000`, { waitUntil: 'networkidle' });
+	await settle();
+	result.missing.account = await page.locator('[data-testid="account-missing"]').innerText().catch(() => '');
+	await page.goto(`${base}/pod/opportunity/?opportunity=O-NOT-THERE`, { waitUntil: 'networkidle' });
+	await settle();
+	result.missing.opportunity = await page.locator('[data-testid="opportunity-missing"]').innerText().catch(() => '');
 
 	// POD: search the opportunities list, click the opportunity, land on the one detail page.
 	await page.goto(`${base}/pod/opportunities/`, { waitUntil: 'networkidle' });
@@ -263,11 +331,11 @@ async function browseAndCheck() {
 	await page.goto(`${base}/pod/`, { waitUntil: 'networkidle' });
 	await settle();
 	result.pod.legend = await testid('rule-legend');
-	result.pod.reviewHeaders = await page.locator('table:visible').first().locator('th').allInnerTexts();
-	result.pod.reviewRows = await page.locator('table:visible').first().locator('tr:has(td)').allInnerTexts();
+	result.pod.reviewHeaders = await page.locator('[data-testid="decisions"] table:visible th').allInnerTexts();
+	result.pod.reviewRows = await page.locator('[data-testid="decisions"] table:visible tr:has(td)').allInnerTexts();
 	await page.getByPlaceholder('Opportunity id, customer or lead').fill(plan.opportunity);
 	await settle();
-	result.pod.reviewSearchRows = await page.locator('table:visible').first().locator('tr:has(td)').allInnerTexts();
+	result.pod.reviewSearchRows = await page.locator('[data-testid="decisions"] table:visible tr:has(td)').allInnerTexts();
 
 	// POD review list: filter by review status (in the URL); the counts follow the warehouse.
 	await page.goto(`${base}/pod/`, { waitUntil: 'networkidle' });
@@ -289,5 +357,5 @@ async function browseAndCheck() {
 	await page.goto(`${base}/pod/?review=unreviewed`, { waitUntil: 'networkidle' });
 	await settle();
 	result.pod.countUnreviewedFromUrl = await testid('pod-count');
-	result.pod.reviewHeadersFiltered = await page.locator('table:visible').first().locator('th').allInnerTexts();
+	result.pod.reviewHeadersFiltered = await page.locator('[data-testid="decisions"] table:visible th').allInnerTexts();
 }

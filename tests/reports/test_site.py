@@ -190,6 +190,9 @@ def test_browser_run_has_no_failures(browsed):
         ("cost-explorer-accounts", 0),
         ("pod-opportunities", 0),
         ("pod-opportunity-from-search", 1),
+        ("cost-explorer-service", 1),
+        ("cost-explorer-service-of-account", 1),
+        ("cost-explorer-payer", 1),
     ],
 )
 def test_every_page_renders_without_errors(browsed, page, min_charts):
@@ -270,7 +273,7 @@ def test_cost_explorer_labels_periods_and_groups(browsed):
     assert all(row.lstrip().startswith(("Q1", "Q2", "Q3", "Q4")) for row in explorer["quarterRows"]), explorer["quarterRows"]
     assert len({row.split()[0] for row in explorer["quarterRows"]}) == len(explorer["quarterRows"])  # one row per quarter
     assert explorer["groupRows"] and all("Payer" in row or "no payer" in row for row in explorer["groupRows"]), explorer["groupRows"]
-    assert explorer["downloadButtons"] >= 3
+    assert explorer["downloadButtons"] >= 7  # every table and chart of the Cost Explorer, visible (not on hover)
 
 
 def test_opportunity_search_leads_to_the_one_detail_page(browsed):
@@ -368,3 +371,68 @@ def test_opportunity_page_shows_the_review_panel(browsed):
     assert f"revops review show {plan['opportunity']}" in pod["detailText"]
     if decision == "needs_review" and review_checks:
         assert review_checks.split(":")[0] in pod["detailText"], review_checks
+
+
+def test_tables_fit_a_laptop_window(browsed):
+    """At 1366 px no table is cut off: no horizontal scrollbar inside a table, no column past the window's edge."""
+    seen, _, _ = browsed
+    cut = {name: page["cutTables"] for name, page in seen["pages"].items() if page["cutTables"]}
+    assert not cut, cut
+    assert all(page["pageWidth"] <= page["windowWidth"] for page in seen["pages"].values()), {
+        name: (page["pageWidth"], page["windowWidth"]) for name, page in seen["pages"].items()
+    }
+
+
+def test_cost_explorer_pages_have_visible_download_buttons(browsed):
+    seen, _, _ = browsed
+    for name in ("cost-explorer-account", "cost-explorer-service", "cost-explorer-payer", "cost-explorer-selection"):
+        assert seen["pages"][name]["downloadButtons"] >= 3, (name, seen["pages"][name]["downloadButtons"])
+
+
+def test_service_rows_drill_down_to_month_series(browsed):
+    """Account -> service -> month series, and service -> accounts -> account with the service preselected."""
+    seen, plan, warehouse = browsed
+    drill = seen["drilldown"]
+    year = plan["lastYear"]
+    url = drill["serviceOfAccountUrl"]
+    assert "/cost-explorer/service/?" in url and f"account={plan['account']}" in url and f"from={year}-01-01" in url, url
+    assert plan["account"] in drill["serviceOfAccountSummary"], drill["serviceOfAccountSummary"]
+    rows = drill["serviceOfAccountMonthRows"]
+    assert 1 <= len(rows) <= 12 and all(str(year) in row for row in rows), rows
+
+    service = seen["serviceDrill"]
+    assert "/cost-explorer/service/?service=" in service["url"] and f"to={year}-12-01" in service["url"], service["url"]
+    code = service["url"].split("service=")[1].split("&")[0]
+    users = {
+        row[0]
+        for row in _rows(
+            warehouse,
+            "select distinct aws_account_id from billing.cost_vs_invoice_monthly"
+            " where service_code = %s and extract(year from billing_month) = %s and aws_account_id is not null",
+            (code, year),
+        )
+    }
+    shown = {row.split()[0] for row in service["accountRows"]}
+    assert shown and shown <= users, (shown, users)
+    assert len(shown) == min(len(users), 15), (shown, users)  # the table shows 15 rows a page
+    assert "/cost-explorer/account/?" in service["accountUrl"] and f"service={code}" in service["accountUrl"], service["accountUrl"]
+    assert service["monthRows"] and all(str(year) in row for row in service["monthRows"]), service["monthRows"]
+
+
+def test_payer_row_opens_the_payer_view(browsed):
+    seen, plan, warehouse = browsed
+    payer = seen["payer"]
+    assert f"/cost-explorer/payer/?payer={plan['payer']}" in payer["url"], payer["url"]
+    linked = _rows(
+        warehouse,
+        "select count(distinct aws_account_id) from billing.cost_vs_invoice_monthly where payer_aws_account_id = %s",
+        (plan["payer"],),
+    )[0][0]
+    assert payer["summary"].lstrip().startswith(f"{linked} linked accounts"), payer["summary"]
+    assert len(payer["accountRows"]) == min(linked, 15), payer["accountRows"]
+
+
+def test_unknown_ids_say_they_are_not_in_the_data(browsed):
+    seen, _, _ = browsed
+    assert "000000000000 is not in the data" in seen["missing"]["account"], seen["missing"]
+    assert "O-NOT-THERE is not in the data" in seen["missing"]["opportunity"], seen["missing"]
