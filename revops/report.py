@@ -295,7 +295,38 @@ def build(
 
     if not (build_dir / "index.html").is_file():
         raise ReportError(f"evidence build finished but {build_dir / 'index.html'} is missing")
+    pruned = prune_prerendered_queries(build_dir)
+    if pruned:
+        log.info("dropped %d prerendered query results over %d bytes (they run in the browser)", len(pruned), PRERENDERED_MAX_BYTES)
     return build_dir
+
+
+# A prerendered query result larger than this is dropped from the build: the browser fetches every prerendered result
+# of a page before showing it, and the Cost Explorer's row-level `selected` query alone is ~60 MB at scale 1.0 (only
+# the aggregates built on it are shown). Without it the query runs in the browser, after the page is interactive.
+PRERENDERED_MAX_BYTES = 2_000_000
+
+
+def prune_prerendered_queries(build_dir: Path, max_bytes: int = PRERENDERED_MAX_BYTES) -> list[str]:
+    """Drop prerendered query results over `max_bytes` from `build_dir/api` (files and index entries); returns their names."""
+    api = build_dir / "api"
+    results = api / "prerendered_queries"
+    pruned: list[str] = []
+    for index in api.glob("*/*/all-queries.json"):
+        queries = json.loads(index.read_text())
+        kept = {}
+        for name, digest in queries.items():
+            arrow = results / f"{digest}.arrow"
+            if arrow.is_file() and arrow.stat().st_size > max_bytes:
+                pruned.append(name)
+            else:
+                kept[name] = digest
+        if len(kept) != len(queries):
+            index.write_text(json.dumps(kept))
+    for arrow in results.glob("*.arrow"):
+        if arrow.stat().st_size > max_bytes:
+            arrow.unlink()
+    return pruned
 
 
 # Evidence's column types (sources/<name>/<query>.schema.json) -> the parquet types `evidence sources` writes
