@@ -1,8 +1,8 @@
 """Fusion of the match signals into one calibrated confidence, Splink-style: a prior plus one additive term per
 signal in log-odds space, so `logit(confidence) = prior + Σ contributions` and a report can draw the waterfall.
 
-The weights are a logistic regression fitted on labelled pairs (`revops fit-weights`, numpy IRLS with a small
-ridge penalty) and live in rules/match_weights.yml, one set per model family: a signal the embedding model does
+The weights are a logistic regression fitted on labelled pairs (`revops fit-weights`, scikit-learn's LogisticRegression
+with a small ridge penalty) and live in rules/match_weights.yml, one set per model family: a signal the embedding model does
 not produce (sparse, ColBERT with MiniLM) has no term, and a null signal contributes 0.
 """
 
@@ -292,38 +292,19 @@ def design_matrix(features: list[dict[str, float | None]], terms: list[str]) -> 
     return np.array([[f.get(t) or 0.0 for t in terms] for f in features], dtype=np.float64).reshape(len(features), len(terms))
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, ridge: float = 1.0, iterations: int = 100) -> tuple[float, np.ndarray]:
-    """Logistic regression by iteratively reweighted least squares (Newton), L2 penalty on the weights (not on
-    the intercept) so perfectly separating keys stay finite. Returns (intercept, weights)."""
-    n, k = x.shape
-    design = np.hstack([np.ones((n, 1)), x])
-    penalty = np.eye(k + 1) * ridge
-    penalty[0, 0] = 1e-6  # keeps the Newton system solvable; the intercept is in effect unpenalised
+def fit_logistic(x: np.ndarray, y: np.ndarray, ridge: float = 1.0) -> tuple[float, np.ndarray]:
+    """L2-penalised logistic regression (scikit-learn, Newton-Cholesky): minimises the negative log-likelihood
+    plus `ridge/2 * |w|^2` on the weights, the intercept unpenalised, so perfectly separating keys stay finite.
+    Returns (intercept, weights)."""
+    from sklearn.linear_model import LogisticRegression
 
-    def objective(beta: np.ndarray) -> float:  # penalised negative log-likelihood
-        eta = design @ beta
-        return float(np.sum(np.logaddexp(0, eta) - y * eta) + 0.5 * beta @ penalty @ beta)
-
-    beta = np.zeros(k + 1)
-    beta[0] = math.log(max(y.mean(), 1e-6) / max(1 - y.mean(), 1e-6))
-    current = objective(beta)
-    for _ in range(iterations):
-        p = 1.0 / (1.0 + np.exp(-np.clip(design @ beta, -35, 35)))
-        w = np.clip(p * (1 - p), 1e-12, None)
-        gradient = design.T @ (y - p) - penalty @ beta
-        hessian = design.T @ (design * w[:, None]) + penalty
-        step = np.linalg.solve(hessian, gradient)
-        scale = 1.0
-        while scale > 1e-6:  # damped Newton: halve the step until the objective improves
-            candidate = objective(beta + scale * step)
-            if candidate <= current:
-                break
-            scale /= 2
-        beta = beta + scale * step
-        improvement, current = current - candidate, candidate
-        if improvement < 1e-10:
-            break
-    return float(beta[0]), beta[1:]
+    y = np.asarray(y, dtype=np.float64)
+    if x.shape[1] == 0 or y.min() == y.max():  # one class only: the intercept alone (the log-odds of the class)
+        share = min(max(float(y.mean()), 1e-6), 1 - 1e-6) if len(y) else 0.5
+        return math.log(share / (1 - share)), np.zeros(x.shape[1])
+    model = LogisticRegression(C=1.0 / max(ridge, 1e-12), solver="newton-cholesky", tol=1e-10, max_iter=200)
+    model.fit(x, y.astype(int))
+    return float(model.intercept_[0]), model.coef_[0].astype(np.float64)
 
 
 def fit_weights(features: list[dict[str, float | None]], labels: list[int], family: str, ridge: float = 1.0,
