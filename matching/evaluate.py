@@ -18,11 +18,13 @@ ops.match_eval_errors (the worst errors with their signals) for the report.
 
 from __future__ import annotations
 
+import csv
 import json
 import logging
 import uuid
 import zlib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import psycopg2
 
@@ -45,6 +47,8 @@ ERROR_COLUMNS = (
 class Truth:
     matches: dict[str, set[int]]  # ACE opportunity -> its Odoo leads
     no_match: set[str]
+    situations: dict[str, str] = field(default_factory=dict)  # ACE opportunity -> hard situation (issue 13)
+    name: str = "demo"
 
     def is_match(self, ace_opportunity_id: str, lead_id: int) -> bool:
         return lead_id in self.matches.get(ace_opportunity_id, ())
@@ -65,17 +69,71 @@ def load_truth(parts: settings.ConnectionParts | None = None) -> Truth:
                 matches.setdefault(ace, set()).add(lead)
             cur.execute("select ace_opportunity_id from truth.ace_no_match")
             no_match = {row[0] for row in cur.fetchall()}
+            situations: dict[str, str] = {}
+            cur.execute("select to_regclass('truth.ace_situation') is not null")
+            if cur.fetchone()[0]:
+                cur.execute("select ace_opportunity_id, situation from truth.ace_situation")
+                situations = dict(cur.fetchall())
     finally:
         conn.close()
-    return Truth(matches, no_match)
+    return Truth(matches, no_match, situations, "demo")
+
+
+TRUTH_CSV_COLUMNS = ("ace_opportunity_id", "odoo_lead_id", "situation")
+
+
+def holdout_truth_path() -> Path:
+    """Where `revops holdout` writes the labels of the independently generated set."""
+    return settings.home() / "holdout" / "truth.csv"
+
+
+def load_truth_csv(path: Path, name: str | None = None) -> Truth:
+    """Labels from a CSV with a header `ace_opportunity_id,odoo_lead_id,situation`: one row per true pair, and one
+    row with an empty odoo_lead_id for an opportunity without a lead; situation optional (default `ordinary`).
+    An opportunity both with and without a lead is an error."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no truth file {path}")
+    matches: dict[str, set[int]] = {}
+    no_match: set[str] = set()
+    situations: dict[str, str] = {}
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        missing = {"ace_opportunity_id", "odoo_lead_id"} - set(reader.fieldnames or ())
+        if missing:
+            raise ValueError(f"{path}: missing column(s) {sorted(missing)}; expected {', '.join(TRUTH_CSV_COLUMNS)}")
+        for line, row in enumerate(reader, start=2):
+            ace = (row["ace_opportunity_id"] or "").strip()
+            if not ace:
+                raise ValueError(f"{path}:{line}: empty ace_opportunity_id")
+            lead = (row["odoo_lead_id"] or "").strip()
+            if lead:
+                if not lead.isdigit():
+                    raise ValueError(f"{path}:{line}: odoo_lead_id {lead!r} is not an Odoo lead id")
+                matches.setdefault(ace, set()).add(int(lead))
+            else:
+                no_match.add(ace)
+            situations[ace] = (row.get("situation") or "").strip() or "ordinary"
+    both = no_match & set(matches)
+    if both:
+        raise ValueError(f"{path}: {len(both)} opportunities both with and without a lead, e.g. {sorted(both)[0]}")
+    return Truth(matches, no_match, situations, name or path.stem)
 
 
 def truth_for(kind: str = "demo") -> Truth:
+    """`demo`, `reviews`, `both` (see `_truth_from_sources`), `holdout` (the labels `revops holdout` wrote) or the
+    path of any labelled CSV (`load_truth_csv`)."""
+    if kind == "holdout":
+        return load_truth_csv(holdout_truth_path(), "holdout")
+    if kind not in ("demo", "reviews", "both"):
+        return load_truth_csv(Path(kind))
+    return _truth_from_sources(kind)
+
+
+def _truth_from_sources(kind: str) -> Truth:
     """Labels to fit and evaluate on: the demo truth, people's lead reviews (revops/review.py: a confirmed or chosen
     lead is the match, the other candidates are not; "no lead" makes every candidate a non-match), or both, where a
     review overrides the demo truth of its opportunity. With reviews alone only reviewed opportunities count."""
-    if kind not in ("demo", "reviews", "both"):
-        raise ValueError(f"unknown truth {kind!r}: use demo, reviews or both")
     from revops import review
 
     with warehouse.connect() as conn, conn.cursor() as cur:
@@ -83,14 +141,14 @@ def truth_for(kind: str = "demo") -> Truth:
     if kind == "reviews":
         if not matches and not no_match:
             raise RuntimeError("no lead reviews yet: record some with `revops review` (or use --truth demo)")
-        return Truth(matches, no_match)
+        return Truth(matches, no_match, name="reviews")
     demo = load_truth()
     if kind == "demo":
         return demo
     reviewed = set(matches) | no_match
     merged = {ace: leads for ace, leads in demo.matches.items() if ace not in reviewed}
     merged.update(matches)
-    return Truth(merged, (demo.no_match - reviewed) | no_match)
+    return Truth(merged, (demo.no_match - reviewed) | no_match, demo.situations, "both")
 
 
 def _labelled(truth: Truth, ace_opportunity_id: str) -> bool:
@@ -101,7 +159,10 @@ def _labelled(truth: Truth, ace_opportunity_id: str) -> bool:
 
 def fit_from_truth(ridge: float = 1.0, folds: int = 5, truth: str = "demo") -> tuple[fusion.Weights, dict]:
     """Fit the weights of the current model family on every candidate pair labelled by the truth (`truth_for`);
-    also report out-of-fold quality (pairs split by ACE opportunity) so the fit is not judged on its own data."""
+    also report out-of-fold quality (pairs split by ACE opportunity) so the fit is not judged on its own data.
+    Only the sources' own labels (demo, reviews, both) can be fitted on: a held-out set stays held out."""
+    if truth not in ("demo", "reviews", "both"):
+        raise ValueError(f"fit-weights fits on demo, reviews or both, never on {truth!r}: held-out labels stay unseen")
     truth_kind, truth = truth, truth_for(truth)
     with warehouse.connect() as conn, conn.cursor() as cur:
         candidates, family = compute_signals(cur)
@@ -181,6 +242,32 @@ class Evaluation:
     calibration: list[dict]
     errors: list[dict] = field(default_factory=list)
     eval_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    situations: list[dict] = field(default_factory=list)
+    truth_name: str = "demo"
+
+
+def situation_metrics(top: dict[str, dict], truth: Truth) -> list[dict]:
+    """Top-1 and automatic-band quality per hard situation (truth.situations; unlabelled = ordinary)."""
+    labelled = set(truth.matches) | truth.no_match
+    by_situation: dict[str, set[str]] = {}
+    for ace in labelled:
+        by_situation.setdefault(truth.situations.get(ace, "ordinary"), set()).add(ace)
+    out = []
+    for situation, aces in sorted(by_situation.items()):
+        part = Truth({a: truth.matches[a] for a in aces if a in truth.matches}, truth.no_match & aces)
+        rows = {a: r for a, r in top.items() if a in aces}
+        m = _metrics({a: r["odoo_lead_id"] for a, r in rows.items() if r["band"] != "no_match"}, part)
+        auto = _metrics({a: r["odoo_lead_id"] for a, r in rows.items() if r["band"] == "match"}, part)
+        out.append({"situation": situation, "opportunities": len(aces), "with_lead": len(part.matches),
+                    "without_lead": len(part.no_match), "predicted": m["predicted"], "true_positive": m["true_positive"],
+                    "precision": m["precision"] if m["predicted"] else None,
+                    "recall": m["recall"] if part.matches else None, "f1": m["f1"] if part.matches else None,
+                    "no_match_accuracy": m["no_match_accuracy"], "auto_predicted": auto["predicted"],
+                    "auto_true_positive": auto["true_positive"],
+                    "auto_precision": auto["precision"] if auto["predicted"] else None,
+                    "auto_recall": auto["recall"] if part.matches else None,
+                    "wrong_auto": auto["predicted"] - auto["true_positive"]})
+    return out
 
 
 def evaluate(worst: int = 20, truth: str = "demo") -> Evaluation:
@@ -194,6 +281,9 @@ def evaluate(worst: int = 20, truth: str = "demo") -> Evaluation:
         rows = [dict(zip(names, r)) for r in cur.fetchall()]
     if truth_kind != "demo":  # only the labelled opportunities
         rows = [r for r in rows if _labelled(truth, r["ace_opportunity_id"])]
+    if not rows:
+        raise RuntimeError(f"none of the {len(truth.matches) + len(truth.no_match)} labelled opportunities of "
+                           f"{truth.name!r} is in pod.matches: is the warehouse built from the sources they label?")
     for row in rows:
         row["confidence"] = float(row["confidence"])
     top = {r["ace_opportunity_id"]: r for r in rows if r["rank"] == 1}
@@ -237,7 +327,9 @@ def evaluate(worst: int = 20, truth: str = "demo") -> Evaluation:
                            "true_lead_ids": sorted(truth.matches[ace]), **{c: None for c in ERROR_COLUMNS}})
     errors.sort(key=lambda e: -e["severity"])
     metrics.update(decision_metrics(truth))
-    return Evaluation(metrics, thresholds, calibration, errors[:worst])
+    metrics["truth_set"] = truth.name
+    return Evaluation(metrics, thresholds, calibration, errors[:worst], situations=situation_metrics(top, truth),
+                      truth_name=truth.name)
 
 
 def decision_metrics(truth: Truth) -> dict:
@@ -329,7 +421,14 @@ def write_evaluation(evaluation: Evaluation) -> None:
             add column if not exists auto_match_recall numeric, add column if not exists auto_match_f1 numeric,
             add column if not exists decisions int, add column if not exists auto_approved int,
             add column if not exists auto_approve_right int, add column if not exists auto_approve_precision numeric,
-            add column if not exists auto_rejected int, add column if not exists automated_share numeric""")
+            add column if not exists auto_rejected int, add column if not exists automated_share numeric,
+            add column if not exists truth_set text""")
+        cur.execute("""create table if not exists ops.match_eval_situations (
+            eval_id uuid not null references ops.match_eval (eval_id) on delete cascade, situation text not null,
+            truth_set text, opportunities int, with_lead int, without_lead int, predicted int, true_positive int,
+            precision numeric, recall numeric, f1 numeric, no_match_accuracy numeric, auto_predicted int,
+            auto_true_positive int, auto_precision numeric, auto_recall numeric, wrong_auto int,
+            primary key (eval_id, situation))""")
         cur.execute("""create table if not exists ops.match_eval_thresholds (
             eval_id uuid not null references ops.match_eval (eval_id) on delete cascade, threshold numeric not null,
             predicted int, precision numeric, recall numeric, f1 numeric, no_match_accuracy numeric,
@@ -344,15 +443,21 @@ def write_evaluation(evaluation: Evaluation) -> None:
                predicted, true_positive, actual, precision, recall, f1, no_match_opportunities, no_match_accuracy,
                truth_lead_in_candidates, calibration, review_threshold, auto_match_predicted, auto_match_precision,
                auto_match_recall, auto_match_f1, decisions, auto_approved, auto_approve_right, auto_approve_precision,
-               auto_rejected, automated_share)
-               values (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)""",
+               auto_rejected, automated_share, truth_set)
+               values (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)""",
             (evaluation.eval_id, m["model_family"], m["pass_threshold"], m["opportunities_with_candidates"],
              m["predicted"], m["true_positive"], m["actual"], m["precision"], m["recall"], m["f1"],
              m["no_match_opportunities"], m["no_match_accuracy"], m["truth_lead_in_candidates"],
              json.dumps(evaluation.calibration), m["review_threshold"], m["auto_match_predicted"],
              m["auto_match_precision"], m["auto_match_recall"], m["auto_match_f1"], m.get("decisions"),
              m.get("auto_approved"), m.get("auto_approve_right"), m.get("auto_approve_precision"),
-             m.get("auto_rejected"), m.get("automated_share")))
+             m.get("auto_rejected"), m.get("automated_share"), evaluation.truth_name))
+        for s in evaluation.situations:
+            cur.execute("insert into ops.match_eval_situations values (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+                        (evaluation.eval_id, s["situation"], evaluation.truth_name, s["opportunities"], s["with_lead"],
+                         s["without_lead"], s["predicted"], s["true_positive"], s["precision"], s["recall"], s["f1"],
+                         s["no_match_accuracy"], s["auto_predicted"], s["auto_true_positive"], s["auto_precision"],
+                         s["auto_recall"], s["wrong_auto"]))
         for t in evaluation.thresholds:
             cur.execute("insert into ops.match_eval_thresholds values (%s,%s,%s,%s,%s,%s,%s)",
                         (evaluation.eval_id, t["threshold"], t["predicted"], t["precision"], t["recall"], t["f1"],
@@ -383,6 +488,13 @@ def format_evaluation(evaluation: Evaluation) -> str:
         f"{m.get('auto_rejected')} rejected of {m.get('decisions')} decisions)",
         f"true lead among the kept candidates: {m['truth_lead_in_candidates']}",
         "",
+        f"per situation (truth {evaluation.truth_name}):",
+        "  situation           opps  lead  none   top1 P   top1 R  top1 F1  no-match  auto P   auto R  wrong auto",
+        *[f"  {s['situation']:<18} {s['opportunities']:>5} {s['with_lead']:>5} {s['without_lead']:>5}  "
+          f"{_num(s['precision']):>7}  {_num(s['recall']):>7}  {_num(s['f1']):>7}  {_num(s['no_match_accuracy']):>8}  "
+          f"{_num(s['auto_precision']):>7}  {_num(s['auto_recall']):>7}  {s['wrong_auto']:>5}"
+          for s in evaluation.situations],
+        "",
         "threshold  predicted  precision  recall     F1  no-match acc",
     ]
     for t in evaluation.thresholds:
@@ -399,6 +511,10 @@ def format_evaluation(evaluation: Evaluation) -> str:
             f"{_r(e['identity_similarity'])} ctx {_r(e['context_similarity'])} gap {e['created_gap_days']}d "
             f"owner {e['has_owner_match']}")
     return "\n".join(lines)
+
+
+def _num(value) -> str:
+    return "-" if value is None else f"{float(value):.4f}"
 
 
 def _pct(value) -> str:

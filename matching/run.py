@@ -18,6 +18,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
 from matching import fusion
+from matching.signals import add_name_rarity
 from matching.names import best_name_similarity, title_similarity
 from revops import settings, warehouse
 
@@ -35,6 +36,7 @@ SIGNAL_COLUMNS = (
     "has_typed_ace_id_match", "has_partner_crm_id_match", "has_owner_match", "identity_similarity",
     "context_similarity", "sparse_similarity", "created_gap_days", "close_date_gap_days",
     "parent_ace_opportunity_id", "is_partner_referral", "created_lag_days", "close_date_lag_days",
+    "ace_country_code", "odoo_country_code", "odoo_customer_id",
 )
 
 
@@ -107,6 +109,7 @@ def compute_signals(cur) -> tuple[list[dict], str]:
     candidates = read_candidates(cur)
     family = fusion.model_family(embedding_model(cur))
     add_name_similarity(candidates)
+    add_name_rarity(cur, candidates)
     add_context_overlap(cur, candidates)
     if family == "bge-m3":
         add_colbert_scores(cur, candidates)
@@ -134,7 +137,8 @@ def write_scores(cur, candidates: list[dict], weights: fusion.Weights) -> None:
             primary key (ace_opportunity_id, odoo_lead_id)
         )""")
     buffer = io.StringIO()
-    scored = weights.score_batch(fusion.feature_rows(candidates), fusion.pair_keys(candidates))
+    scored = fusion.apply_guards(weights.score_batch(fusion.feature_rows(candidates), fusion.pair_keys(candidates)),
+                                 candidates, *fusion.band_thresholds())
     for row, contributions in zip(candidates, scored):
         confidence = fusion.sigmoid(sum(contributions.values()))
         fields = [row["ace_opportunity_id"], row["odoo_lead_id"], row["name_similarity"], row["colbert_score"],
