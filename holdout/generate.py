@@ -410,7 +410,7 @@ def _fill(dsn: str, contract: str, tables: dict[str, list[dict]], order: tuple[s
     try:
         with conn.cursor() as cur:
             cur.execute(contract)
-            cur.execute("set session_replication_role = replica")  # the users <-> partners cycle
+            # in key order; res_partner.user_id stays empty, so the users <-> partners cycle never arises
             for table in order:
                 rows = tables.get(table, [])
                 if not rows:
@@ -422,7 +422,6 @@ def _fill(dsn: str, contract: str, tables: dict[str, list[dict]], order: tuple[s
                 columns = sorted({k for row in rows for k in row if not k.startswith("_")})
                 values = [[row.get(c) for c in columns] for row in rows]
                 execute_values(cur, f"insert into public.{table} ({', '.join(columns)}) values %s", values)
-            cur.execute("set session_replication_role = origin")
             for table in order:  # serial sequences after explicit ids
                 cur.execute(f"select pg_get_serial_sequence('public.{table}', 'id')")
                 sequence = cur.fetchone()[0]

@@ -82,5 +82,5 @@ def holdout(scale: float = 1.0, seed: int = 20261204, build: bool = True):
         evaluation = evaluate(truth=truth_path)
         evaluation.truth_name = evaluation.metrics["truth_set"] = "holdout"
         write_evaluation(evaluation)
-    write_evaluation(evaluation)  # the project's warehouse: the overview page shows it
+    write_evaluation(evaluation, situations_only=True)  # the project's warehouse: the overview page shows it
     return evaluation

@@ -407,7 +407,22 @@ def _lifecycle_statuses(ace_ids: list[str]) -> dict[str, str | None]:
         conn.close()
 
 
-def write_evaluation(evaluation: Evaluation) -> None:
+def overall_row(evaluation: Evaluation) -> dict:
+    """The whole labelled set as one more row of the per-situation table (situation `(all)`)."""
+    m = evaluation.metrics
+    with_lead = m["actual"]
+    return {"situation": "(all)", "opportunities": with_lead + m["no_match_opportunities"], "with_lead": with_lead,
+            "without_lead": m["no_match_opportunities"], "predicted": m["predicted"],
+            "true_positive": m["true_positive"], "precision": m["precision"], "recall": m["recall"], "f1": m["f1"],
+            "no_match_accuracy": m["no_match_accuracy"], "auto_predicted": m["auto_match_predicted"],
+            "auto_true_positive": m["auto_match_true_positive"], "auto_precision": m["auto_match_precision"],
+            "auto_recall": m["auto_match_recall"],
+            "wrong_auto": m["auto_match_predicted"] - m["auto_match_true_positive"]}
+
+
+def write_evaluation(evaluation: Evaluation, situations_only: bool = False) -> None:
+    """ops.match_eval* of the current warehouse. `situations_only`: just the per-situation rows (how `revops
+    holdout` reports the held-out set in the project's warehouse without making it the latest evaluation)."""
     with warehouse.connect() as conn, conn.cursor() as cur:
         cur.execute("create schema if not exists ops")
         cur.execute("""create table if not exists ops.match_eval (
@@ -424,11 +439,13 @@ def write_evaluation(evaluation: Evaluation) -> None:
             add column if not exists auto_rejected int, add column if not exists automated_share numeric,
             add column if not exists truth_set text""")
         cur.execute("""create table if not exists ops.match_eval_situations (
-            eval_id uuid not null references ops.match_eval (eval_id) on delete cascade, situation text not null,
+            eval_id uuid not null, evaluated_at timestamptz not null default now(), situation text not null,
             truth_set text, opportunities int, with_lead int, without_lead int, predicted int, true_positive int,
             precision numeric, recall numeric, f1 numeric, no_match_accuracy numeric, auto_predicted int,
             auto_true_positive int, auto_precision numeric, auto_recall numeric, wrong_auto int,
             primary key (eval_id, situation))""")
+        cur.execute("""alter table ops.match_eval_situations add column if not exists evaluated_at timestamptz not null
+            default now(), drop constraint if exists match_eval_situations_eval_id_fkey""")
         cur.execute("""create table if not exists ops.match_eval_thresholds (
             eval_id uuid not null references ops.match_eval (eval_id) on delete cascade, threshold numeric not null,
             predicted int, precision numeric, recall numeric, f1 numeric, no_match_accuracy numeric,
@@ -437,6 +454,17 @@ def write_evaluation(evaluation: Evaluation) -> None:
             eval_id uuid not null references ops.match_eval (eval_id) on delete cascade, error_rank int not null,
             ace_opportunity_id text not null, error text not null, predicted_lead_id int, true_lead_ids int[],
             confidence numeric, band text, signals jsonb, contributions jsonb, primary key (eval_id, error_rank))""")
+        for s in [*evaluation.situations, overall_row(evaluation)]:
+            cur.execute("""insert into ops.match_eval_situations (eval_id, situation, truth_set, opportunities, with_lead,
+                           without_lead, predicted, true_positive, precision, recall, f1, no_match_accuracy, auto_predicted,
+                           auto_true_positive, auto_precision, auto_recall, wrong_auto)
+                           values (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)""",
+                        (evaluation.eval_id, s["situation"], evaluation.truth_name, s["opportunities"], s["with_lead"],
+                         s["without_lead"], s["predicted"], s["true_positive"], s["precision"], s["recall"], s["f1"],
+                         s["no_match_accuracy"], s["auto_predicted"], s["auto_true_positive"], s["auto_precision"],
+                         s["auto_recall"], s["wrong_auto"]))
+        if situations_only:
+            return
         m = evaluation.metrics
         cur.execute(
             """insert into ops.match_eval (eval_id, model_family, pass_threshold, opportunities_with_candidates,
@@ -452,12 +480,6 @@ def write_evaluation(evaluation: Evaluation) -> None:
              m["auto_match_precision"], m["auto_match_recall"], m["auto_match_f1"], m.get("decisions"),
              m.get("auto_approved"), m.get("auto_approve_right"), m.get("auto_approve_precision"),
              m.get("auto_rejected"), m.get("automated_share"), evaluation.truth_name))
-        for s in evaluation.situations:
-            cur.execute("insert into ops.match_eval_situations values (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
-                        (evaluation.eval_id, s["situation"], evaluation.truth_name, s["opportunities"], s["with_lead"],
-                         s["without_lead"], s["predicted"], s["true_positive"], s["precision"], s["recall"], s["f1"],
-                         s["no_match_accuracy"], s["auto_predicted"], s["auto_true_positive"], s["auto_precision"],
-                         s["auto_recall"], s["wrong_auto"]))
         for t in evaluation.thresholds:
             cur.execute("insert into ops.match_eval_thresholds values (%s,%s,%s,%s,%s,%s,%s)",
                         (evaluation.eval_id, t["threshold"], t["predicted"], t["precision"], t["recall"], t["f1"],

@@ -14,7 +14,10 @@ CUSTOMERS_RELATION = "core.customers"
 
 
 def customer_name_counts(cur) -> Counter:
-    """Normalised company name -> number of distinct Odoo customers with it."""
+    """Normalised company name -> number of distinct Odoo customers with it (empty before core is built)."""
+    cur.execute(f"select to_regclass('{CUSTOMERS_RELATION}') is not null")
+    if not cur.fetchone()[0]:
+        return Counter()
     cur.execute(f"select customer_id, customer_name from {CUSTOMERS_RELATION} where customer_name is not null")
     seen: dict[str, set] = {}
     for customer_id, name in cur.fetchall():
