@@ -244,6 +244,34 @@ class Evaluation:
     eval_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     situations: list[dict] = field(default_factory=list)
     truth_name: str = "demo"
+    calibration_by_signals: list[dict] = field(default_factory=list)
+
+
+def signal_combination(row: dict) -> str:
+    """Which kinds of evidence a pair has: exact keys, a similar name (>= 0.9), or neither (context only)."""
+    parts = [label for column, label in (("has_typed_ace_id_match", "typed id"), ("has_partner_crm_id_match", "crm id"),
+                                         ("has_account_id_match", "account"), ("has_domain_match", "domain"))
+             if row.get(column)]
+    name = row.get("name_similarity")
+    parts.append("name" if name is not None and float(name) >= 0.9 else "no name")
+    return " + ".join(parts) if parts != ["no name"] else "context only"
+
+
+def calibration_by_signals(rows: list[dict], truth: Truth) -> list[dict]:
+    """Calibration per signal combination: mean confidence vs observed share of true pairs, and the pairs in the
+    match band with how many of them are right (a combination that is confident and wrong shows here)."""
+    groups: dict[str, list[tuple[float, int]]] = {}
+    for row in rows:
+        groups.setdefault(signal_combination(row), []).append(
+            (row["confidence"], int(truth.is_match(row["ace_opportunity_id"], row["odoo_lead_id"]))))
+    out = []
+    for combination, items in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+        auto = [y for c, y in items if c >= band_thresholds()["pass"]]
+        out.append({"signals": combination, "pairs": len(items),
+                    "mean_confidence": round(sum(c for c, _ in items) / len(items), 4),
+                    "observed": round(sum(y for _, y in items) / len(items), 4),
+                    "auto_pairs": len(auto), "auto_right": sum(auto)})
+    return out
 
 
 def situation_metrics(top: dict[str, dict], truth: Truth) -> list[dict]:
@@ -329,7 +357,7 @@ def evaluate(worst: int = 20, truth: str = "demo") -> Evaluation:
     metrics.update(decision_metrics(truth))
     metrics["truth_set"] = truth.name
     return Evaluation(metrics, thresholds, calibration, errors[:worst], situations=situation_metrics(top, truth),
-                      truth_name=truth.name)
+                      truth_name=truth.name, calibration_by_signals=calibration_by_signals(rows, truth))
 
 
 def decision_metrics(truth: Truth) -> dict:
@@ -525,6 +553,11 @@ def format_evaluation(evaluation: Evaluation) -> str:
     lines += ["", "calibration (all kept pairs): confidence bin -> pairs, mean confidence, observed share right"]
     for c in evaluation.calibration:
         lines.append(f"  [{c['low']:.1f}, {c['high']:.1f})  {c['pairs']:>6}  {c['mean_confidence']:.3f}  {c['observed']:.3f}")
+    lines += ["", "calibration per signal combination (kept pairs): pairs, mean confidence, observed share right, "
+                  "match-band pairs (right)"]
+    for c in evaluation.calibration_by_signals:
+        lines.append(f"  {c['signals']:<32} {c['pairs']:>6}  {c['mean_confidence']:.3f}  {c['observed']:.3f}  "
+                     f"{c['auto_pairs']:>5} ({c['auto_right']})")
     lines += ["", f"worst {len(evaluation.errors)} errors:"]
     for e in evaluation.errors:
         lines.append(

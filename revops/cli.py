@@ -164,8 +164,8 @@ def cmd_holdout(args: argparse.Namespace) -> int:
     from matching.evaluate import format_evaluation
 
     print(format_evaluation(evaluation))
-    print(f"written to ops.match_eval* of the holdout warehouse and of this one (truth_set holdout, "
-          f"eval_id {evaluation.eval_id})")
+    print(f"written to ops.match_eval* of the holdout warehouse and to ops.match_eval_situations of this one "
+          f"(truth_set holdout, eval_id {evaluation.eval_id})")
     return 0
 
 
