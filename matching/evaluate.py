@@ -182,7 +182,7 @@ def fit_from_truth(ridge: float = 1.0, folds: int = 5, truth: str = "demo") -> t
         fold_weights = fusion.fit_weights([features[i] for i in train], [labels[i] for i in train], family, ridge,
                                           keys=[keys[i] for i in train])
         # scored with every pair present, as in production: the rivals of a held-out pair may sit in any fold
-        scored = fold_weights.score_batch(features, keys)
+        scored = fusion.apply_guards(fold_weights.score_batch(features, keys), candidates, *fusion.band_thresholds())
         for i in (i for i, f in enumerate(fold_of) if f == fold):
             oof[i] = fusion.sigmoid(sum(scored[i].values()))
     report = {
