@@ -83,4 +83,7 @@ def holdout(scale: float = 1.0, seed: int = 20261204, build: bool = True):
         evaluation.truth_name = evaluation.metrics["truth_set"] = "holdout"
         write_evaluation(evaluation)
     write_evaluation(evaluation, situations_only=True)  # the project's warehouse: the overview page shows it
+    from revops.dbt import run_dbt
+
+    run_dbt(["build", "--select", "match_quality_situations"])
     return evaluation

@@ -127,7 +127,7 @@ def evaluate_matches() -> dict:
         return {"skipped": str(exc)}
     evaluation = evaluate()
     write_evaluation(evaluation)
-    run_dbt(["build", "--select", "match_quality"])
+    run_dbt(["build", "--select", "match_quality", "match_quality_situations"])
     return {key: value for key, value in evaluation.metrics.items() if isinstance(value, (int, float))}
 
 
