@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from demo_data import crm, names, vocab
+from demo_data import crm, names, situations, vocab
 from demo_data.model import ACE_START, ANCHOR, Ctx, Customer, Lead, add_row, utc
 
 MASK = "Accept to View"
@@ -52,7 +52,37 @@ def plan(ctx: Ctx) -> None:
         row["id"] = f"O{next_id}"
         if row.get("lead"):
             row["lead"].ace_ids.append(row["id"])
+    _assign_situations(ctx, rows)
     ctx.ace_rows = rows
+
+
+def _assign_situations(ctx: Ctx, rows: list[dict]) -> None:
+    """One situation per ACE opportunity (revops/demo/situations.py), from the situation stream; every planted
+    situation exists at least once whatever the scale."""
+    srng = ctx.situation_rng
+    for row in rows:
+        cust = row.get("customer")
+        row["situation"] = "shared_domain" if cust is not None and cust.shared_url else (
+            "namesake" if cust is not None and cust.kind == "common_name" else "ordinary")
+    linked = [r for r in rows if r.get("lead") and r["relation"] == "first" and r["situation"] == "ordinary"]
+    unlinked = [r for r in rows if not r.get("lead") and r.get("customer") is None]
+    srng.shuffle(linked)
+    srng.shuffle(unlinked)
+    start = 0
+    for situation, share in situations.SHARES.items():
+        wanted = max(3, int(round(len(linked) * share)))
+        candidates = linked[start:start + wanted * 2]
+        if situation in ("renamed", "account_moved"):  # an account id must exist to tie or to mislead
+            candidates = [r for r in candidates if r["customer"].accounts]
+        for row in candidates[:wanted]:
+            row["situation"] = situation
+        start += wanted * 2
+    start = 0
+    for situation, share in situations.NO_MATCH_SHARES.items():
+        wanted = max(2, int(round(len(unlinked) * share)))
+        for row in unlinked[start:start + wanted]:
+            row["situation"] = situation
+        start += wanted
 
 
 def _from_lead(ctx: Ctx, lead: Lead, relation: str) -> dict:
@@ -175,6 +205,59 @@ def _account_variant(ctx: Ctx, row: dict, cust: Customer | None) -> str | None:
     return value
 
 
+def _plant_prospect(ctx: Ctx, prospect: dict, situation: str) -> str:
+    """A company without a lead that looks like a customer: its namesake abroad, or a page on a shared host."""
+    srng = ctx.situation_rng
+    if situation == "shared_domain":
+        host, url = situations.shared_site(srng, prospect["brand"])
+        prospect["url"] = url
+        return f"prospect on shared host {host}"
+    known = srng.choice(ctx.customers)
+    brand = known.brand if srng.random() < 0.4 else situations.near_name(srng, known.brand)
+    country = srng.choice([c for c in ("US", "DE", "GB", "FR", "NL", "CA", "IN") if c != known.country])
+    prospect.update(brand=brand, country=country, legal=names.legal_name(srng, brand, country, False),
+                    domain=names.domain_for(srng, brand + srng.choice(("", "-" + country.lower(), "online")), country))
+    if prospect["domain"] == known.domain:
+        prospect["domain"] = "the-" + prospect["domain"]
+    return f"namesake of customer {known.partner_id} ({known.brand}, {known.country})"
+
+
+def _apply_situation(ctx: Ctx, row: dict, cust: Customer, company, website, account, domain):
+    """What the ACE registration of a linked opportunity says in its planted situation."""
+    srng = ctx.situation_rng
+    situation = row.get("situation", "ordinary")
+    note = None
+    if situation == "renamed":
+        taken = {c.brand.lower() for c in ctx.customers}
+        new_brand = names.brand_name(srng, taken)
+        company = names.legal_name(srng, new_brand, cust.country, with_word=srng.random() < 0.3)
+        if srng.random() < 0.6:  # the new website; only the account id ties it
+            domain = names.domain_for(srng, new_brand, cust.country)
+            website = f"https://www.{domain}"
+            account = account or ctx.accounts[srng.choice(cust.accounts) - 1].aws_account_id
+        else:  # the old website is still on the registration
+            website = website or f"https://{cust.domain}"
+        note = f"renamed from {cust.brand} to {new_brand}"
+    elif situation == "account_moved":
+        others = [c for c in ctx.customers if c.accounts and c.idx != cust.idx]
+        previous = srng.choice(others)
+        account = ctx.accounts[srng.choice(previous.accounts) - 1].aws_account_id
+        note = f"account listed under customer {previous.partner_id} in Odoo"
+    elif situation == "parent_subsidiary":
+        word = situations.SUBSIDIARY_WORDS.get(cust.country, "International")
+        company = f"{cust.brand} {word} {srng.choice(('GmbH', 'Ltd', 'Inc.', 'B.V.', 'SAS'))}"
+        domain = f"{situations.slug(cust.brand)}-{cust.country.lower()}.com"
+        website = f"https://{domain}" if srng.random() < 0.7 else website
+        note = f"subsidiary of {cust.brand}"
+    elif situation == "script":
+        company = situations.scripted(srng, company or cust.legal)
+        note = "homoglyphs / invisible / full-width characters"
+    elif situation == "shared_domain" and cust.shared_url:
+        website = cust.shared_url if srng.random() < 0.8 else None
+        note = "customer's website is a page on a shared host"
+    return company, website, account, domain, note
+
+
 def _title(ctx: Ctx, row: dict, company: str | None) -> str:
     rng = ctx.rng
     brand = company or "Customer"
@@ -252,6 +335,9 @@ def write(ctx: Ctx, cols: dict[str, list[str]]) -> None:
             no_match.append((ace_id, row["kind"], cust.partner_id if cust else None))
             ctx.mess("ace_no_odoo_lead", "opportunity", ace_id, row["kind"])
         prospect = row.get("prospect")
+        situation, note = row.get("situation", "ordinary"), None
+        if situation in ("namesake", "shared_domain") and prospect is not None:
+            note = _plant_prospect(ctx, prospect, situation)
         if cust:
             company = _name_variant(ctx, cust, ace_id)
             domain, country, state, city = cust.domain, cust.country, cust.state_name, cust.city
@@ -261,11 +347,16 @@ def write(ctx: Ctx, cols: dict[str, list[str]]) -> None:
             domain, country, state, city = prospect["domain"], prospect["country"], None, None
             industry = rng.choice(vocab.ACE_INDUSTRIES)
         ownership = "AWS Referral" if row["aws"] else "Partner Referral"
-        masked = row["kind"] == "aws_referral_never_worked" and rng.random() < 0.7
+        masked = row["kind"] == "aws_referral_never_worked" and rng.random() < 0.7 and situation == "ordinary"
         stage, status, acceptance, reject_reason, lost_reason = _lifecycle(ctx, row, ownership, masked)
         target = _target_close(ctx, row, stage, created)
         website = _website_variant(ctx, domain, ace_id)
         account = _account_variant(ctx, row, cust)
+        if prospect is not None and prospect.get("url"):
+            website = prospect["url"]
+        if cust is not None:
+            company, website, account, domain, note = _apply_situation(ctx, row, cust, company, website, account, domain)
+        ctx.truth.setdefault("ace_situation", []).append((ace_id, situation, note))
         owner = rng.choice(ctx.apn_user_ids)
         owner_email = next(k for k, v in ctx.apn_user_by_login.items() if v == owner)
         modified = ctx.when(created, ANCHOR - timedelta(minutes=10)) if rng.random() < 0.8 else created

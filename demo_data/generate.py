@@ -15,6 +15,8 @@ Ground truth lives in schema `truth` of the **APN** database (the pipeline never
 - `truth.billing_discrepancies` (kind, c_aws_account_id, billing_period, move_id, note).
 - `truth.messiness`        (kind, table_name, row_key, note): one row per planted messy case.
 - `truth.customers`        the invented customers: brand, legal name, domain, spend tier.
+- `truth.ace_situation`    (ace_opportunity_id, situation, note): the hard matching situation of every ACE
+                           opportunity (revops/demo/situations.py), `ordinary` when none was planted.
 
 The demo's clock is fixed: `anchor_date` (2026-11-01) is "today" for POD close-date rules.
 """
@@ -72,6 +74,9 @@ create table truth.billing_discrepancies (
     kind text not null, c_aws_account_id integer not null, billing_period date not null, move_id integer, note text
 );
 create table truth.messiness (kind text not null, table_name text not null, row_key text not null, note text);
+create table truth.ace_situation (
+    ace_opportunity_id varchar(20) primary key, situation text not null, note text
+);
 create table truth.customers (
     odoo_partner_id integer primary key, brand text not null, legal_name text not null, domain text not null,
     kind text not null, spend_tier text, aws_account_ids text
@@ -115,7 +120,8 @@ def create_demo_sources(odoo: ConnectionParts, apn: ConnectionParts, *, scale: f
     if scale <= 0:
         raise ValueError("scale must be positive")
     started = time.monotonic()
-    ctx = Ctx(scale=scale, seed=seed, rng=random.Random(seed), np_rng=np.random.default_rng(seed))
+    ctx = Ctx(scale=scale, seed=seed, rng=random.Random(seed), np_rng=np.random.default_rng(seed),
+              situation_rng=random.Random(seed * 7919 + 13))
     odoo_ddl, apn_ddl = contract_ddl("odoo"), contract_ddl("apn")
     cols = {**table_columns(odoo_ddl), **table_columns(apn_ddl)}
     _build_world(ctx, cols)
@@ -267,6 +273,7 @@ def _write_truth(ctx: Ctx, cur) -> None:
     discrepancies = [(k, a, p, mv, note) for k, a, p, mv, note in ctx.truth.get("billing_discrepancies", [])]
     put("billing_discrepancies", ("kind", "c_aws_account_id", "billing_period", "move_id", "note"), discrepancies)
     put("messiness", ("kind", "table_name", "row_key", "note"), ctx.truth["messiness"])
+    put("ace_situation", ("ace_opportunity_id", "situation", "note"), ctx.truth.get("ace_situation", []))
     customers = []
     for cust in ctx.customers:
         ids = ",".join(ctx.accounts[a - 1].aws_account_id for a in cust.accounts) or None

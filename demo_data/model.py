@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import numpy as np
 
-GENERATOR_VERSION = "1.0.0"
+GENERATOR_VERSION = "1.1.0"
 # The demo's "now": POD rules look at close dates relative to an as-of date, so the data is
 # anchored on a constant instead of today's date (recorded in truth.generation).
 ANCHOR_DATE = date(2026, 11, 1)
@@ -73,6 +73,7 @@ class Customer:
     tier: str | None = None  # AWS spend tier: small | boundary | large
     monthly_level: float = 0.0
     lead_ids: list[int] = field(default_factory=list)
+    shared_url: str | None = None  # website on a shared host (sites.google.com/view/x, facebook.com/x, ...)
 
 
 @dataclass
@@ -147,6 +148,8 @@ class Ctx:
     counts: dict[str, int] = field(default_factory=dict)
     orders: list = field(default_factory=list)  # sales.Order
     planted: set[str] = field(default_factory=set)
+    # the hard matching situations draw from their own stream, so the rest of the world stays as it was
+    situation_rng: random.Random = field(default_factory=random.Random)
 
     def n(self, key: str, minimum: int = 1) -> int:
         """A target count at this scale, never below `minimum` so tiny scales keep every case."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, timedelta
 
-from demo_data import names, vocab
+from demo_data import names, situations, vocab
 from demo_data.model import (
     ANCHOR, CRM_START, FIRST_CUR_MONTH, Account, Ctx, Customer, add_row, month_add,
 )
@@ -150,6 +150,7 @@ def build_customers(ctx: Ctx, cols: dict[str, list[str]]) -> None:
         cust = _customer(ctx, idx, brand, legal, domain, country, created, kind, alt)
         ctx.customers.append(cust)
     _plant_lookalikes(ctx)
+    _plant_situation_customers(ctx)
     # the customer with many leads over the years is an early one
     ctx.customers[0].kind = "many_leads"
     for cust in ctx.customers:
@@ -194,6 +195,34 @@ def _plant_lookalikes(ctx: Ctx) -> None:
                  "different customers with near-identical names")
 
 
+def _plant_situation_customers(ctx: Ctx) -> None:
+    """Customers with a common name in several countries, and customers whose only website is a page on a
+    shared host (their contacts write from free mail): see revops/demo/situations.py."""
+    srng = ctx.situation_rng
+    plain = [c for c in ctx.customers if c.kind == "plain" and c.idx > 0]
+    srng.shuffle(plain)
+    common = max(3, int(round(12 * ctx.scale)))
+    for k, cust in enumerate(plain[:common]):
+        cust.brand = situations.COMMON_NAMES[(k // 3) % len(situations.COMMON_NAMES)]
+        cust.country = ("US", "DE", "GB", "FR", "IN", "CA")[k % 6]
+        cust.country_id = country_id(cust.country)
+        states = states_of(cust.country)
+        cust.state_id, cust.state_name = srng.choice(states) if states else (None, None)
+        cust.city = srng.choice(vocab.CITIES[cust.country])
+        cust.legal = names.legal_name(srng, cust.brand, cust.country, with_word=False)
+        cust.odoo_name = cust.legal
+        domains = {c.domain for c in ctx.customers}
+        for suffix in ("", "-" + cust.country.lower(), "inc", "hq", "-" + cust.city.lower().replace(" ", ""), str(k)):
+            cust.domain = names.domain_for(srng, cust.brand + suffix, cust.country)
+            if cust.domain not in domains:
+                break
+        cust.kind = "common_name"
+    shared = max(2, int(round(len(ctx.customers) * 0.03)))
+    for cust in plain[common:common + shared]:
+        cust.shared_url = situations.shared_site(srng, cust.brand)[1]
+        cust.kind = "shared_host"
+
+
 def _website(ctx: Ctx, domain: str) -> tuple[str | None, str]:
     """A website as a rep types it; returns (value, messiness kind)."""
     r = ctx.rng.random()
@@ -213,6 +242,8 @@ def _website(ctx: Ctx, domain: str) -> tuple[str | None, str]:
 def _write_customer(ctx: Ctx, cols: dict[str, list[str]], cust: Customer) -> None:
     rng = ctx.rng
     website, web_kind = _website(ctx, cust.domain)
+    if cust.shared_url:
+        website, web_kind = cust.shared_url, "website_shared_host"
     cust.website_odoo = website
     ctx.mess(web_kind, "res_partner", ctx.next_partner_id)
     name = cust.odoo_name
@@ -224,7 +255,7 @@ def _write_customer(ctx: Ctx, cols: dict[str, list[str]], cust: Customer) -> Non
         ctx, cols, name=name, complete_name=name, is_company=True, type="contact",
         commercial_company_name=name, ref=f"C{cust.idx + 10000}",
         vat=_vat(ctx, cust.country) if rng.random() < 0.6 else None,
-        website=website, email=f"info@{cust.domain}" if rng.random() < 0.5 else None,
+        website=website, email=f"info@{cust.domain}" if rng.random() < 0.5 and not cust.shared_url else None,
         phone=_phone(ctx, cust.country), street=cust.street, zip=cust.zip, city=cust.city,
         state_id=cust.state_id, country_id=cust.country_id, lang="de_DE" if cust.country in ("DE", "AT", "CH") else "en_US",
         tz="Europe/Berlin" if cust.country in ("DE", "AT", "CH") else "UTC", user_id=cust.user_id, team_id=1 + cust.idx % 4,
@@ -236,7 +267,7 @@ def _write_customer(ctx: Ctx, cols: dict[str, list[str]], cust: Customer) -> Non
     ctx.mess("kind_" + cust.kind, "res_partner", cust.partner_id) if cust.kind != "plain" else None
     for k in range(rng.choice((1, 1, 2, 2, 3, 4))):
         first, last = names.person(rng)
-        personal = rng.random() < 0.07
+        personal = rng.random() < 0.07 or cust.shared_url is not None
         email = (f"{names.email_local(first, last, rng)}{rng.randint(1, 99)}@{rng.choice(vocab.GENERIC_MAIL_DOMAINS)}"
                  if personal else f"{names.email_local(first, last, rng)}@{cust.domain}")
         created = ctx.when(cust.created, cust.created + timedelta(days=400))

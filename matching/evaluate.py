@@ -18,11 +18,13 @@ ops.match_eval_errors (the worst errors with their signals) for the report.
 
 from __future__ import annotations
 
+import csv
 import json
 import logging
 import uuid
 import zlib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import psycopg2
 
@@ -45,6 +47,8 @@ ERROR_COLUMNS = (
 class Truth:
     matches: dict[str, set[int]]  # ACE opportunity -> its Odoo leads
     no_match: set[str]
+    situations: dict[str, str] = field(default_factory=dict)  # ACE opportunity -> hard situation (issue 13)
+    name: str = "demo"
 
     def is_match(self, ace_opportunity_id: str, lead_id: int) -> bool:
         return lead_id in self.matches.get(ace_opportunity_id, ())
@@ -65,17 +69,71 @@ def load_truth(parts: settings.ConnectionParts | None = None) -> Truth:
                 matches.setdefault(ace, set()).add(lead)
             cur.execute("select ace_opportunity_id from truth.ace_no_match")
             no_match = {row[0] for row in cur.fetchall()}
+            situations: dict[str, str] = {}
+            cur.execute("select to_regclass('truth.ace_situation') is not null")
+            if cur.fetchone()[0]:
+                cur.execute("select ace_opportunity_id, situation from truth.ace_situation")
+                situations = dict(cur.fetchall())
     finally:
         conn.close()
-    return Truth(matches, no_match)
+    return Truth(matches, no_match, situations, "demo")
+
+
+TRUTH_CSV_COLUMNS = ("ace_opportunity_id", "odoo_lead_id", "situation")
+
+
+def holdout_truth_path() -> Path:
+    """Where `revops holdout` writes the labels of the independently generated set."""
+    return settings.home() / "holdout" / "truth.csv"
+
+
+def load_truth_csv(path: Path, name: str | None = None) -> Truth:
+    """Labels from a CSV with a header `ace_opportunity_id,odoo_lead_id,situation`: one row per true pair, and one
+    row with an empty odoo_lead_id for an opportunity without a lead; situation optional (default `ordinary`).
+    An opportunity both with and without a lead is an error."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no truth file {path}")
+    matches: dict[str, set[int]] = {}
+    no_match: set[str] = set()
+    situations: dict[str, str] = {}
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        missing = {"ace_opportunity_id", "odoo_lead_id"} - set(reader.fieldnames or ())
+        if missing:
+            raise ValueError(f"{path}: missing column(s) {sorted(missing)}; expected {', '.join(TRUTH_CSV_COLUMNS)}")
+        for line, row in enumerate(reader, start=2):
+            ace = (row["ace_opportunity_id"] or "").strip()
+            if not ace:
+                raise ValueError(f"{path}:{line}: empty ace_opportunity_id")
+            lead = (row["odoo_lead_id"] or "").strip()
+            if lead:
+                if not lead.isdigit():
+                    raise ValueError(f"{path}:{line}: odoo_lead_id {lead!r} is not an Odoo lead id")
+                matches.setdefault(ace, set()).add(int(lead))
+            else:
+                no_match.add(ace)
+            situations[ace] = (row.get("situation") or "").strip() or "ordinary"
+    both = no_match & set(matches)
+    if both:
+        raise ValueError(f"{path}: {len(both)} opportunities both with and without a lead, e.g. {sorted(both)[0]}")
+    return Truth(matches, no_match, situations, name or path.stem)
 
 
 def truth_for(kind: str = "demo") -> Truth:
+    """`demo`, `reviews`, `both` (see `_truth_from_sources`), `holdout` (the labels `revops holdout` wrote) or the
+    path of any labelled CSV (`load_truth_csv`)."""
+    if kind == "holdout":
+        return load_truth_csv(holdout_truth_path(), "holdout")
+    if kind not in ("demo", "reviews", "both"):
+        return load_truth_csv(Path(kind))
+    return _truth_from_sources(kind)
+
+
+def _truth_from_sources(kind: str) -> Truth:
     """Labels to fit and evaluate on: the demo truth, people's lead reviews (revops/review.py: a confirmed or chosen
     lead is the match, the other candidates are not; "no lead" makes every candidate a non-match), or both, where a
     review overrides the demo truth of its opportunity. With reviews alone only reviewed opportunities count."""
-    if kind not in ("demo", "reviews", "both"):
-        raise ValueError(f"unknown truth {kind!r}: use demo, reviews or both")
     from revops import review
 
     with warehouse.connect() as conn, conn.cursor() as cur:
@@ -83,14 +141,14 @@ def truth_for(kind: str = "demo") -> Truth:
     if kind == "reviews":
         if not matches and not no_match:
             raise RuntimeError("no lead reviews yet: record some with `revops review` (or use --truth demo)")
-        return Truth(matches, no_match)
+        return Truth(matches, no_match, name="reviews")
     demo = load_truth()
     if kind == "demo":
         return demo
     reviewed = set(matches) | no_match
     merged = {ace: leads for ace, leads in demo.matches.items() if ace not in reviewed}
     merged.update(matches)
-    return Truth(merged, (demo.no_match - reviewed) | no_match)
+    return Truth(merged, (demo.no_match - reviewed) | no_match, demo.situations, "both")
 
 
 def _labelled(truth: Truth, ace_opportunity_id: str) -> bool:
@@ -101,7 +159,10 @@ def _labelled(truth: Truth, ace_opportunity_id: str) -> bool:
 
 def fit_from_truth(ridge: float = 1.0, folds: int = 5, truth: str = "demo") -> tuple[fusion.Weights, dict]:
     """Fit the weights of the current model family on every candidate pair labelled by the truth (`truth_for`);
-    also report out-of-fold quality (pairs split by ACE opportunity) so the fit is not judged on its own data."""
+    also report out-of-fold quality (pairs split by ACE opportunity) so the fit is not judged on its own data.
+    Only the sources' own labels (demo, reviews, both) can be fitted on: a held-out set stays held out."""
+    if truth not in ("demo", "reviews", "both"):
+        raise ValueError(f"fit-weights fits on demo, reviews or both, never on {truth!r}: held-out labels stay unseen")
     truth_kind, truth = truth, truth_for(truth)
     with warehouse.connect() as conn, conn.cursor() as cur:
         candidates, family = compute_signals(cur)
@@ -121,7 +182,7 @@ def fit_from_truth(ridge: float = 1.0, folds: int = 5, truth: str = "demo") -> t
         fold_weights = fusion.fit_weights([features[i] for i in train], [labels[i] for i in train], family, ridge,
                                           keys=[keys[i] for i in train])
         # scored with every pair present, as in production: the rivals of a held-out pair may sit in any fold
-        scored = fold_weights.score_batch(features, keys)
+        scored = fusion.apply_guards(fold_weights.score_batch(features, keys), candidates, *fusion.band_thresholds())
         for i in (i for i, f in enumerate(fold_of) if f == fold):
             oof[i] = fusion.sigmoid(sum(scored[i].values()))
     report = {
@@ -180,6 +241,60 @@ class Evaluation:
     calibration: list[dict]
     errors: list[dict] = field(default_factory=list)
     eval_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    situations: list[dict] = field(default_factory=list)
+    truth_name: str = "demo"
+    calibration_by_signals: list[dict] = field(default_factory=list)
+
+
+def signal_combination(row: dict) -> str:
+    """Which kinds of evidence a pair has: exact keys, a similar name (>= 0.9), or neither (context only)."""
+    parts = [label for column, label in (("has_typed_ace_id_match", "typed id"), ("has_partner_crm_id_match", "crm id"),
+                                         ("has_account_id_match", "account"), ("has_domain_match", "domain"))
+             if row.get(column)]
+    name = row.get("name_similarity")
+    parts.append("name" if name is not None and float(name) >= 0.9 else "no name")
+    return " + ".join(parts) if parts != ["no name"] else "context only"
+
+
+def calibration_by_signals(rows: list[dict], truth: Truth, bands: dict[str, float]) -> list[dict]:
+    """Calibration per signal combination: mean confidence vs observed share of true pairs, and the pairs in the
+    match band with how many of them are right (a combination that is confident and wrong shows here)."""
+    groups: dict[str, list[tuple[float, int]]] = {}
+    for row in rows:
+        groups.setdefault(signal_combination(row), []).append(
+            (row["confidence"], int(truth.is_match(row["ace_opportunity_id"], row["odoo_lead_id"]))))
+    out = []
+    for combination, items in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+        auto = [y for c, y in items if c >= bands["pass"]]
+        out.append({"signals": combination, "pairs": len(items),
+                    "mean_confidence": round(sum(c for c, _ in items) / len(items), 4),
+                    "observed": round(sum(y for _, y in items) / len(items), 4),
+                    "auto_pairs": len(auto), "auto_right": sum(auto)})
+    return out
+
+
+def situation_metrics(top: dict[str, dict], truth: Truth) -> list[dict]:
+    """Top-1 and automatic-band quality per hard situation (truth.situations; unlabelled = ordinary)."""
+    labelled = set(truth.matches) | truth.no_match
+    by_situation: dict[str, set[str]] = {}
+    for ace in labelled:
+        by_situation.setdefault(truth.situations.get(ace, "ordinary"), set()).add(ace)
+    out = []
+    for situation, aces in sorted(by_situation.items()):
+        part = Truth({a: truth.matches[a] for a in aces if a in truth.matches}, truth.no_match & aces)
+        rows = {a: r for a, r in top.items() if a in aces}
+        m = _metrics({a: r["odoo_lead_id"] for a, r in rows.items() if r["band"] != "no_match"}, part)
+        auto = _metrics({a: r["odoo_lead_id"] for a, r in rows.items() if r["band"] == "match"}, part)
+        out.append({"situation": situation, "opportunities": len(aces), "with_lead": len(part.matches),
+                    "without_lead": len(part.no_match), "predicted": m["predicted"], "true_positive": m["true_positive"],
+                    "precision": m["precision"] if m["predicted"] else None,
+                    "recall": m["recall"] if part.matches else None, "f1": m["f1"] if part.matches else None,
+                    "no_match_accuracy": m["no_match_accuracy"], "auto_predicted": auto["predicted"],
+                    "auto_true_positive": auto["true_positive"],
+                    "auto_precision": auto["precision"] if auto["predicted"] else None,
+                    "auto_recall": auto["recall"] if part.matches else None,
+                    "wrong_auto": auto["predicted"] - auto["true_positive"]})
+    return out
 
 
 def evaluate(worst: int = 20, truth: str = "demo", rule_set=None) -> Evaluation:
@@ -197,6 +312,9 @@ def evaluate(worst: int = 20, truth: str = "demo", rule_set=None) -> Evaluation:
         rows = [dict(zip(names, r)) for r in cur.fetchall()]
     if truth_kind != "demo":  # only the labelled opportunities
         rows = [r for r in rows if _labelled(truth, r["ace_opportunity_id"])]
+    if not rows:
+        raise RuntimeError(f"none of the {len(truth.matches) + len(truth.no_match)} labelled opportunities of "
+                           f"{truth.name!r} is in pod.matches: is the warehouse built from the sources they label?")
     for row in rows:
         row["confidence"] = float(row["confidence"])
     top = {r["ace_opportunity_id"]: r for r in rows if r["rank"] == 1}
@@ -240,7 +358,9 @@ def evaluate(worst: int = 20, truth: str = "demo", rule_set=None) -> Evaluation:
                            "true_lead_ids": sorted(truth.matches[ace]), **{c: None for c in ERROR_COLUMNS}})
     errors.sort(key=lambda e: -e["severity"])
     metrics.update(decision_metrics(truth, rule_set))
-    return Evaluation(metrics, thresholds, calibration, errors[:worst])
+    metrics["truth_set"] = truth.name
+    return Evaluation(metrics, thresholds, calibration, errors[:worst], situations=situation_metrics(top, truth),
+                      truth_name=truth.name, calibration_by_signals=calibration_by_signals(rows, truth, bands))
 
 
 def decision_metrics(truth: Truth, rule_set=None) -> dict:
@@ -318,7 +438,22 @@ def _lifecycle_statuses(ace_ids: list[str]) -> dict[str, str | None]:
         conn.close()
 
 
-def write_evaluation(evaluation: Evaluation) -> None:
+def overall_row(evaluation: Evaluation) -> dict:
+    """The whole labelled set as one more row of the per-situation table (situation `(all)`)."""
+    m = evaluation.metrics
+    with_lead = m["actual"]
+    return {"situation": "(all)", "opportunities": with_lead + m["no_match_opportunities"], "with_lead": with_lead,
+            "without_lead": m["no_match_opportunities"], "predicted": m["predicted"],
+            "true_positive": m["true_positive"], "precision": m["precision"], "recall": m["recall"], "f1": m["f1"],
+            "no_match_accuracy": m["no_match_accuracy"], "auto_predicted": m["auto_match_predicted"],
+            "auto_true_positive": m["auto_match_true_positive"], "auto_precision": m["auto_match_precision"],
+            "auto_recall": m["auto_match_recall"],
+            "wrong_auto": m["auto_match_predicted"] - m["auto_match_true_positive"]}
+
+
+def write_evaluation(evaluation: Evaluation, situations_only: bool = False) -> None:
+    """ops.match_eval* of the current warehouse. `situations_only`: just the per-situation rows (how `revops
+    holdout` reports the held-out set in the project's warehouse without making it the latest evaluation)."""
     with warehouse.connect() as conn, conn.cursor() as cur:
         cur.execute("create schema if not exists ops")
         cur.execute("""create table if not exists ops.match_eval (
@@ -332,7 +467,16 @@ def write_evaluation(evaluation: Evaluation) -> None:
             add column if not exists auto_match_recall numeric, add column if not exists auto_match_f1 numeric,
             add column if not exists decisions int, add column if not exists auto_approved int,
             add column if not exists auto_approve_right int, add column if not exists auto_approve_precision numeric,
-            add column if not exists auto_rejected int, add column if not exists automated_share numeric""")
+            add column if not exists auto_rejected int, add column if not exists automated_share numeric,
+            add column if not exists truth_set text""")
+        cur.execute("""create table if not exists ops.match_eval_situations (
+            eval_id uuid not null, evaluated_at timestamptz not null default now(), situation text not null,
+            truth_set text, opportunities int, with_lead int, without_lead int, predicted int, true_positive int,
+            precision numeric, recall numeric, f1 numeric, no_match_accuracy numeric, auto_predicted int,
+            auto_true_positive int, auto_precision numeric, auto_recall numeric, wrong_auto int,
+            primary key (eval_id, situation))""")
+        cur.execute("""alter table ops.match_eval_situations add column if not exists evaluated_at timestamptz not null
+            default now(), drop constraint if exists match_eval_situations_eval_id_fkey""")
         cur.execute("""create table if not exists ops.match_eval_thresholds (
             eval_id uuid not null references ops.match_eval (eval_id) on delete cascade, threshold numeric not null,
             predicted int, precision numeric, recall numeric, f1 numeric, no_match_accuracy numeric,
@@ -341,21 +485,32 @@ def write_evaluation(evaluation: Evaluation) -> None:
             eval_id uuid not null references ops.match_eval (eval_id) on delete cascade, error_rank int not null,
             ace_opportunity_id text not null, error text not null, predicted_lead_id int, true_lead_ids int[],
             confidence numeric, band text, signals jsonb, contributions jsonb, primary key (eval_id, error_rank))""")
+        for s in [*evaluation.situations, overall_row(evaluation)]:
+            cur.execute("""insert into ops.match_eval_situations (eval_id, situation, truth_set, opportunities, with_lead,
+                           without_lead, predicted, true_positive, precision, recall, f1, no_match_accuracy, auto_predicted,
+                           auto_true_positive, auto_precision, auto_recall, wrong_auto)
+                           values (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)""",
+                        (evaluation.eval_id, s["situation"], evaluation.truth_name, s["opportunities"], s["with_lead"],
+                         s["without_lead"], s["predicted"], s["true_positive"], s["precision"], s["recall"], s["f1"],
+                         s["no_match_accuracy"], s["auto_predicted"], s["auto_true_positive"], s["auto_precision"],
+                         s["auto_recall"], s["wrong_auto"]))
+        if situations_only:
+            return
         m = evaluation.metrics
         cur.execute(
             """insert into ops.match_eval (eval_id, model_family, pass_threshold, opportunities_with_candidates,
                predicted, true_positive, actual, precision, recall, f1, no_match_opportunities, no_match_accuracy,
                truth_lead_in_candidates, calibration, review_threshold, auto_match_predicted, auto_match_precision,
                auto_match_recall, auto_match_f1, decisions, auto_approved, auto_approve_right, auto_approve_precision,
-               auto_rejected, automated_share)
-               values (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)""",
+               auto_rejected, automated_share, truth_set)
+               values (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)""",
             (evaluation.eval_id, m["model_family"], m["pass_threshold"], m["opportunities_with_candidates"],
              m["predicted"], m["true_positive"], m["actual"], m["precision"], m["recall"], m["f1"],
              m["no_match_opportunities"], m["no_match_accuracy"], m["truth_lead_in_candidates"],
              json.dumps(evaluation.calibration), m["review_threshold"], m["auto_match_predicted"],
              m["auto_match_precision"], m["auto_match_recall"], m["auto_match_f1"], m.get("decisions"),
              m.get("auto_approved"), m.get("auto_approve_right"), m.get("auto_approve_precision"),
-             m.get("auto_rejected"), m.get("automated_share")))
+             m.get("auto_rejected"), m.get("automated_share"), evaluation.truth_name))
         for t in evaluation.thresholds:
             cur.execute("insert into ops.match_eval_thresholds values (%s,%s,%s,%s,%s,%s,%s)",
                         (evaluation.eval_id, t["threshold"], t["predicted"], t["precision"], t["recall"], t["f1"],
@@ -386,6 +541,13 @@ def format_evaluation(evaluation: Evaluation) -> str:
         f"{m.get('auto_rejected')} rejected of {m.get('decisions')} decisions)",
         f"true lead among the kept candidates: {m['truth_lead_in_candidates']}",
         "",
+        f"per situation (truth {evaluation.truth_name}):",
+        "  situation           opps  lead  none   top1 P   top1 R  top1 F1  no-match  auto P   auto R  wrong auto",
+        *[f"  {s['situation']:<18} {s['opportunities']:>5} {s['with_lead']:>5} {s['without_lead']:>5}  "
+          f"{_num(s['precision']):>7}  {_num(s['recall']):>7}  {_num(s['f1']):>7}  {_num(s['no_match_accuracy']):>8}  "
+          f"{_num(s['auto_precision']):>7}  {_num(s['auto_recall']):>7}  {s['wrong_auto']:>5}"
+          for s in evaluation.situations],
+        "",
         "threshold  predicted  precision  recall     F1  no-match acc",
     ]
     for t in evaluation.thresholds:
@@ -394,6 +556,11 @@ def format_evaluation(evaluation: Evaluation) -> str:
     lines += ["", "calibration (all kept pairs): confidence bin -> pairs, mean confidence, observed share right"]
     for c in evaluation.calibration:
         lines.append(f"  [{c['low']:.1f}, {c['high']:.1f})  {c['pairs']:>6}  {c['mean_confidence']:.3f}  {c['observed']:.3f}")
+    lines += ["", "calibration per signal combination (kept pairs): pairs, mean confidence, observed share right, "
+                  "match-band pairs (right)"]
+    for c in evaluation.calibration_by_signals:
+        lines.append(f"  {c['signals']:<32} {c['pairs']:>6}  {c['mean_confidence']:.3f}  {c['observed']:.3f}  "
+                     f"{c['auto_pairs']:>5} ({c['auto_right']})")
     lines += ["", f"worst {len(evaluation.errors)} errors:"]
     for e in evaluation.errors:
         lines.append(
@@ -402,6 +569,10 @@ def format_evaluation(evaluation: Evaluation) -> str:
             f"{_r(e['identity_similarity'])} ctx {_r(e['context_similarity'])} gap {e['created_gap_days']}d "
             f"owner {e['has_owner_match']}")
     return "\n".join(lines)
+
+
+def _num(value) -> str:
+    return "-" if value is None else f"{float(value):.4f}"
 
 
 def _pct(value) -> str:

@@ -1,8 +1,8 @@
 """Fusion of the match signals into one calibrated confidence, Splink-style: a prior plus one additive term per
 signal in log-odds space, so `logit(confidence) = prior + Σ contributions` and a report can draw the waterfall.
 
-The weights are a logistic regression fitted on labelled pairs (`revops fit-weights`, numpy IRLS with a small
-ridge penalty) and live in rules/match_weights.yml, one set per model family: a signal the embedding model does
+The weights are a logistic regression fitted on labelled pairs (`revops fit-weights`, scikit-learn's LogisticRegression
+with a small ridge penalty) and live in rules/match_weights.yml, one set per model family: a signal the embedding model does
 not produce (sparse, ColBERT with MiniLM) has no term, and a null signal contributes 0.
 """
 
@@ -55,6 +55,12 @@ TERMS: dict[str, str] = {
     "close_date_proximity": "close dates close (exp(-days/60))",
     "owner_match": "ACE owner is the lead's salesperson",
     "owner_mismatch": "ACE owner is not the lead's salesperson",
+    # issue 13: comparison levels of the name, its rarity, the country, conflicts next to an account id
+    "name_high": "company names similar (>= 0.9 after script-aware normalisation)",
+    "name_common": "similar name shared by several Odoo customers (1 - 1/customers with it)",
+    "country_mismatch": "ACE and Odoo countries differ",
+    "account_name_conflict": "same AWS account id but the names disagree (< 0.6)",
+    "key_match": "any exact key (account id, unshared domain, typed ACE id, partner CRM id)",
 }
 BGE_M3_ONLY = ("sparse_similarity", "colbert_score")
 
@@ -159,8 +165,97 @@ def feature_rows(candidates: list[dict]) -> list[dict[str, float | None]]:
             "close_within_60": _level(close_lag, lambda d: abs(d) <= 60),
             "owner_match": None if owner is None else float(owner is True),
             "owner_mismatch": None if owner is None else float(owner is False),
+            "name_high": None if name is None else float(name >= NAME_SUPPORT),
+            "name_common": None if name is None or name < NAME_SUPPORT
+            else 1.0 - 1.0 / max(1, int(row.get("odoo_name_customers") or 1)),
+            "country_mismatch": _country_mismatch(row),
+            "account_name_conflict": float(bool(row.get("has_account_id_match")) and name is not None
+                                           and name < NAME_CONFLICT),
+            "key_match": float(_has_key(row)),
         })
     return rows
+
+
+NAME_SUPPORT = 0.9  # a name this similar (and not shared by several customers) supports a pair on its own
+NAME_CONFLICT = 0.6  # below this the names disagree
+IDENTITY_SUPPORT = 0.85  # identity-embedding similarity that can stand in for a name (aliases, acronyms)
+
+
+def _country_mismatch(row: dict) -> float | None:
+    ace, odoo = row.get("ace_country_code"), row.get("odoo_country_code")
+    return None if not ace or not odoo else float(ace.strip().upper() != odoo.strip().upper())
+
+
+def _has_key(row: dict) -> bool:
+    return bool(row.get("has_account_id_match") or row.get("has_domain_match") or row.get("has_typed_ace_id_match")
+                or row.get("has_partner_crm_id_match"))
+
+
+def band_thresholds(rule_set=None) -> tuple[float, float]:
+    """(pass, review) thresholds of POD rule 4 in `rule_set` (a run's resolved rules; None: loaded now)."""
+    from revops import rules
+
+    bands = (rule_set or rules.load()).match_thresholds()
+    return bands["pass"], bands["review"]
+
+
+def _logit(p: float) -> float:
+    return math.log(p / (1 - p))
+
+
+def apply_guards(scored: list[dict[str, float]], candidates: list[dict], pass_threshold: float,
+                 review_threshold: float) -> list[dict[str, float]]:
+    """Rules a careful analyst holds to whatever the fitted weights say (issue 13), each applied as one more
+    log-odds term (`guard`) so the contributions still sum to the confidence's logit:
+
+    - identity evidence is needed for the automatic band: a pair with no exact key and no supporting name (similar,
+      not shared by several Odoo customers, same country) is capped just below the pass threshold: context, dates
+      and embeddings alone never auto-match;
+    - with no key, names that disagree and no identity-embedding support, a pair is not a match at all: capped
+      below the review threshold (similar projects of unrelated companies);
+    - an exact AWS account id, typed ACE id or partner CRM id is strong evidence on its own: when the names do not
+      agree next to it, the best such lead of an opportunity is lifted at least to the review threshold, never left
+      as "no match" (where the names agree, the fitted score already weighs whether it is this deal or another
+      deal of the same customer);
+    - a shared AWS account id next to names that disagree (renamed customer, moved account) is capped below the
+      pass threshold: a person decides.
+    Floors go to one lead per opportunity (its best by the fitted score), so they never reorder its leads.
+    """
+    cap = _logit(pass_threshold) - 0.02
+    review_cap = _logit(review_threshold) - 0.02
+    floor = _logit(review_threshold) + 0.02
+    logits = [sum(c.values()) for c in scored]
+    targets = list(logits)
+    floor_best: dict[str, int] = {}
+    for i, row in enumerate(candidates):
+        name = _num(row.get("name_similarity"))
+        identity = _num(row.get("identity_similarity"))
+        unique_name = int(row.get("odoo_name_customers") or 1) == 1
+        same_country = _country_mismatch(row) != 1.0
+        names_agree = name is not None and name >= NAME_SUPPORT and unique_name and same_country
+        strong_key = bool(row.get("has_account_id_match") or row.get("has_typed_ace_id_match")
+                          or row.get("has_partner_crm_id_match"))
+        ids_only = bool(row.get("has_account_id_match")) and not (
+            row.get("has_typed_ace_id_match") or row.get("has_partner_crm_id_match") or row.get("has_domain_match"))
+        if not _has_key(row) and not names_agree:
+            targets[i] = min(targets[i], cap)
+            if (name is None or name < NAME_CONFLICT) and (identity is None or identity < IDENTITY_SUPPORT):
+                targets[i] = min(targets[i], review_cap)
+        if ids_only and name is not None and name < NAME_CONFLICT:
+            targets[i] = min(targets[i], cap)
+        if strong_key and not names_agree:  # the fitted score may sink it for the name: a person decides
+            ace = row["ace_opportunity_id"]
+            if ace not in floor_best or logits[i] > logits[floor_best[ace]]:
+                floor_best[ace] = i
+    for i in floor_best.values():
+        targets[i] = max(targets[i], floor)
+    out = []
+    for contributions, logit, target in zip(scored, logits, targets):
+        guarded = dict(contributions)
+        if abs(target - logit) > 1e-9:
+            guarded["guard"] = round(target - logit, 4)
+        out.append(guarded)
+    return out
 
 
 @dataclass
@@ -291,38 +386,19 @@ def design_matrix(features: list[dict[str, float | None]], terms: list[str]) -> 
     return np.array([[f.get(t) or 0.0 for t in terms] for f in features], dtype=np.float64).reshape(len(features), len(terms))
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, ridge: float = 1.0, iterations: int = 100) -> tuple[float, np.ndarray]:
-    """Logistic regression by iteratively reweighted least squares (Newton), L2 penalty on the weights (not on
-    the intercept) so perfectly separating keys stay finite. Returns (intercept, weights)."""
-    n, k = x.shape
-    design = np.hstack([np.ones((n, 1)), x])
-    penalty = np.eye(k + 1) * ridge
-    penalty[0, 0] = 1e-6  # keeps the Newton system solvable; the intercept is in effect unpenalised
+def fit_logistic(x: np.ndarray, y: np.ndarray, ridge: float = 1.0) -> tuple[float, np.ndarray]:
+    """L2-penalised logistic regression (scikit-learn, Newton-Cholesky): minimises the negative log-likelihood
+    plus `ridge/2 * |w|^2` on the weights, the intercept unpenalised, so perfectly separating keys stay finite.
+    Returns (intercept, weights)."""
+    from sklearn.linear_model import LogisticRegression
 
-    def objective(beta: np.ndarray) -> float:  # penalised negative log-likelihood
-        eta = design @ beta
-        return float(np.sum(np.logaddexp(0, eta) - y * eta) + 0.5 * beta @ penalty @ beta)
-
-    beta = np.zeros(k + 1)
-    beta[0] = math.log(max(y.mean(), 1e-6) / max(1 - y.mean(), 1e-6))
-    current = objective(beta)
-    for _ in range(iterations):
-        p = 1.0 / (1.0 + np.exp(-np.clip(design @ beta, -35, 35)))
-        w = np.clip(p * (1 - p), 1e-12, None)
-        gradient = design.T @ (y - p) - penalty @ beta
-        hessian = design.T @ (design * w[:, None]) + penalty
-        step = np.linalg.solve(hessian, gradient)
-        scale = 1.0
-        while scale > 1e-6:  # damped Newton: halve the step until the objective improves
-            candidate = objective(beta + scale * step)
-            if candidate <= current:
-                break
-            scale /= 2
-        beta = beta + scale * step
-        improvement, current = current - candidate, candidate
-        if improvement < 1e-10:
-            break
-    return float(beta[0]), beta[1:]
+    y = np.asarray(y, dtype=np.float64)
+    if x.shape[1] == 0 or y.min() == y.max():  # one class only: the intercept alone (the log-odds of the class)
+        share = min(max(float(y.mean()), 1e-6), 1 - 1e-6) if len(y) else 0.5
+        return math.log(share / (1 - share)), np.zeros(x.shape[1])
+    model = LogisticRegression(C=1.0 / max(ridge, 1e-12), solver="newton-cholesky", tol=1e-10, max_iter=200)
+    model.fit(x, y.astype(int))
+    return float(model.intercept_[0]), model.coef_[0].astype(np.float64)
 
 
 def fit_weights(features: list[dict[str, float | None]], labels: list[int], family: str, ridge: float = 1.0,

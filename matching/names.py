@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from rapidfuzz import fuzz
+from text_unidecode import unidecode
 
 # Trailing words that say what kind of legal entity a company is, not who it is (dbt var legal_suffixes, plus
 # a few spelled with dots or spaces in the wild: "S.A.", "Pty. Ltd.", "GmbH & Co. KG").
@@ -24,9 +25,38 @@ DOMAIN_ENDINGS = frozenset("com io net org ai cloud co uk de fr nl es it se ch a
 _FOLD = str.maketrans({"ø": "o", "Ø": "O", "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ł": "l", "Ł": "L"})
 
 
+# Cyrillic and Greek letters that look like Latin ones (Unicode confusables, the common subset): used inside words
+# that mix scripts, where they are disguise ('Сloud' with a Cyrillic С), not a name written in another script.
+_CONFUSABLES = str.maketrans(
+    "аАвВеЕкКмМнНоОрРсСтТуУхХіІјЈѕЅԁԛԝαΑβΒεΕζΖηΗιΙκΚμΜνΝοΟρΡτΤυΥχΧ",
+    "aAbBeEkKmMhHoOpPcCtTyYxXiIjJsSdqwaABBeEzZnHiIkKmMvNoOpPtTuYxX",
+)
+
+
+def _unmask_mixed_words(text: str) -> str:
+    words = text.split(" ")
+    for i, word in enumerate(words):
+        if not word.isascii() and any("a" <= ch.lower() <= "z" for ch in word):
+            words[i] = word.translate(_CONFUSABLES)
+    return " ".join(words)
+
+
+def fold_script(text: str) -> str:
+    """Script-aware folding (issue 13): NFKC (full-width and compatibility forms: 'Ｃｌｏｕｄ' -> 'Cloud'), invisible
+    format characters dropped (zero-width space/joiner, soft hyphen, BOM), every space-like character a plain
+    space, then transliteration to ASCII, which also maps homoglyphs ('Сloud' with a Cyrillic С) and names typed in
+    another script ('Калина Системс' -> 'Kalina Sistems') onto Latin letters."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(" " if ch.isspace() else ch for ch in text if unicodedata.category(ch) != "Cf")
+    if text.isascii():
+        return text
+    return unidecode(_unmask_mixed_words(text).translate(_FOLD))
+
+
 def fold_accents(text: str) -> str:
-    """'Société Lumière' -> 'Societe Lumiere'; 'Müller' -> 'Muller'; 'Øresund' -> 'Oresund'."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    """'Société Lumière' -> 'Societe Lumiere'; 'Müller' -> 'Muller'; 'Øresund' -> 'Oresund'; other scripts
+    transliterated (`fold_script`)."""
+    decomposed = unicodedata.normalize("NFKD", fold_script(text).translate(_FOLD))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
@@ -35,8 +65,8 @@ def normalise_company_name(name: str | None) -> str:
     other punctuation as spaces, trailing legal suffixes and domain endings removed. '' when nothing is left."""
     if not name:
         return ""
-    looks_like_domain = re.search(r"[a-z0-9]\.[a-z]{2,6}\b", name.lower()) is not None
     text = fold_accents(name).lower().replace("&", " and ")
+    looks_like_domain = re.search(r"[a-z0-9]\.[a-z]{2,6}\b", text) is not None
     text = re.sub(r"(?<=\b[a-z])\.(?=[a-z]\b)", "", text)  # s.a. -> sa., s.r.l. -> srl.
     text = re.sub(r"[^a-z0-9]+", " ", text).strip()
     words = text.split()

@@ -17,6 +17,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
 from matching import fusion
+from matching.signals import add_name_rarity
 from matching.names import best_name_similarity, title_similarity
 from revops import settings, warehouse
 
@@ -34,6 +35,7 @@ SIGNAL_COLUMNS = (
     "has_typed_ace_id_match", "has_partner_crm_id_match", "has_owner_match", "identity_similarity",
     "context_similarity", "sparse_similarity", "created_gap_days", "close_date_gap_days",
     "parent_ace_opportunity_id", "is_partner_referral", "created_lag_days", "close_date_lag_days",
+    "ace_country_code", "odoo_country_code", "odoo_customer_id",
 )
 
 
@@ -106,6 +108,7 @@ def compute_signals(cur) -> tuple[list[dict], str]:
     candidates = read_candidates(cur)
     family = fusion.model_family(embedding_model(cur))
     add_name_similarity(candidates)
+    add_name_rarity(cur, candidates)
     add_context_overlap(cur, candidates)
     if family == "bge-m3":
         add_colbert_scores(cur, candidates)
@@ -115,7 +118,7 @@ def compute_signals(cur) -> tuple[list[dict], str]:
     return candidates, family
 
 
-def write_scores(cur, candidates: list[dict], weights: fusion.Weights) -> None:
+def write_scores(cur, candidates: list[dict], weights: fusion.Weights, rule_set=None) -> None:
     """Replace matching.candidate_scores in one transaction (readers see the old or the new scores)."""
     cur.execute(f"create schema if not exists {SCORES_SCHEMA}")
     cur.execute(f"drop table if exists {SCORES_TABLE}")  # a derived table: its shape follows this code
@@ -132,7 +135,8 @@ def write_scores(cur, candidates: list[dict], weights: fusion.Weights) -> None:
             scored_at timestamptz not null default now(),
             primary key (ace_opportunity_id, odoo_lead_id)
         )""")
-    scored = weights.score_batch(fusion.feature_rows(candidates), fusion.pair_keys(candidates))
+    scored = fusion.apply_guards(weights.score_batch(fusion.feature_rows(candidates), fusion.pair_keys(candidates)),
+                                 candidates, *fusion.band_thresholds(rule_set))
     columns: dict[str, list] = {name: [] for name in (
         "ace_opportunity_id", "odoo_lead_id", "name_similarity", "colbert_score", "title_similarity", "confidence",
         "model_family", "contributions")}
@@ -146,13 +150,13 @@ def write_scores(cur, candidates: list[dict], weights: fusion.Weights) -> None:
     cur.execute(f"analyze {SCORES_TABLE}")
 
 
-def score_candidates(parts: settings.ConnectionParts | None = None) -> MatchResult:
+def score_candidates(parts: settings.ConnectionParts | None = None, rule_set=None) -> MatchResult:
     """Fill the Python-only signals and the fused confidence of every candidate pair."""
     started = time.monotonic()
     with warehouse.connect(parts) as conn, conn.cursor() as cur:
         candidates, family = compute_signals(cur)
         weights = fusion.load_weights(family)
-        write_scores(cur, candidates, weights)
+        write_scores(cur, candidates, weights, rule_set)
         conn.commit()
     result = MatchResult(len(candidates), len({c["ace_opportunity_id"] for c in candidates}), family,
                          time.monotonic() - started)
@@ -171,4 +175,4 @@ def build_candidates(rule_set=None) -> None:
 
 def run_match(parts: settings.ConnectionParts | None = None, rule_set=None) -> MatchResult:
     build_candidates(rule_set)
-    return score_candidates(parts)
+    return score_candidates(parts, rule_set)

@@ -131,7 +131,7 @@ def evaluate_matches(rule_set: RuleSet) -> dict:
         return {"skipped": str(exc)}
     evaluation = evaluate(rule_set=rule_set)
     write_evaluation(evaluation)
-    run_dbt(["build", "--select", "match_quality"], rule_set)
+    run_dbt(["build", "--select", "match_quality", "match_quality_situations"], rule_set)
     return {key: value for key, value in evaluation.metrics.items() if isinstance(value, (int, float))}
 
 

@@ -159,6 +159,18 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_holdout(args: argparse.Namespace) -> int:
+    from holdout import run as holdout_run
+
+    evaluation = holdout_run.holdout(scale=args.scale, seed=args.seed, build=not args.eval_only)
+    from matching.evaluate import format_evaluation
+
+    print(format_evaluation(evaluation))
+    print(f"written to ops.match_eval* of the holdout warehouse and to ops.match_eval_situations of this one "
+          f"(truth_set holdout, eval_id {evaluation.eval_id})")
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from revops import report
 
@@ -353,9 +365,17 @@ def build_parser(config: settings.Settings | None = None) -> argparse.ArgumentPa
 
     ev = sub.add_parser("eval", help="match quality against the truth: P/R/F1, no-match accuracy, worst errors")
     ev.add_argument("--no-write", action="store_true", help="print only, do not write ops.match_eval*")
-    ev.add_argument("--truth", choices=["demo", "reviews", "both"], default="demo",
-                    help="labels: the demo truth, people's lead reviews, or both (reviews win)")
+    ev.add_argument("--truth", default="demo", metavar="demo|reviews|both|holdout|FILE.csv",
+                    help="labels: the demo truth, people's lead reviews, both (reviews win), the held-out set of "
+                         "`revops holdout`, or any CSV with columns ace_opportunity_id,odoo_lead_id,situation "
+                         "(odoo_lead_id empty = no lead)")
     ev.set_defaults(func=cmd_eval)
+
+    hold = sub.add_parser("holdout", help="the independently generated labelled set: sources, its own warehouse, eval")
+    hold.add_argument("--scale", type=float, default=1.0, help="1.0 = about 580 ACE opportunities")
+    hold.add_argument("--seed", type=int, default=20261204)
+    hold.add_argument("--eval-only", action="store_true", help="evaluate the holdout warehouse built last")
+    hold.set_defaults(func=cmd_holdout)
 
     rep = sub.add_parser("report", help="build the Evidence site")
     rep.set_defaults(func=cmd_report)

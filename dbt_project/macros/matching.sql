@@ -19,3 +19,20 @@
         else 'no_match'
     end
 {%- endmacro %}
+
+
+{% macro is_shared_web_host(domain_expression) -%}
+    {#- Hosts many unrelated companies share (a page per company under one host name; free mail): the same host
+        says nothing about who the customer is. Var shared_web_hosts overrides the list; subdomains count too. -#}
+    {%- set hosts = var('shared_web_hosts', [
+        'sites.google.com', 'google.com', 'facebook.com', 'fb.com', 'instagram.com', 'linkedin.com', 'github.com',
+        'gitlab.com', 'bitbucket.org', 'linktr.ee', 'notion.site', 'wix.com', 'wixsite.com', 'weebly.com',
+        'wordpress.com', 'blogspot.com', 'business.site', 'godaddysites.com', 'squarespace.com', 'webflow.io',
+        'carrd.co', 'about.me', 'x.com', 'twitter.com', 'youtube.com', 'medium.com', 'substack.com',
+        'yelp.com', 'crunchbase.com', 'amazonaws.com', 'azurewebsites.net', 'herokuapp.com'
+    ]) + var('generic_email_domains', []) -%}
+    (
+        ({{ domain_expression }}) in ({% for host in hosts %}'{{ host }}'{{ ', ' if not loop.last }}{% endfor %})
+        or ({{ domain_expression }}) ~ '\.({% for host in hosts %}{{ host | replace('.', '\\.') }}{{ '|' if not loop.last }}{% endfor %})$'
+    )
+{%- endmacro %}

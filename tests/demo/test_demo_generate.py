@@ -170,3 +170,22 @@ def test_format_summary(tiny_demo) -> None:
     _, _, summary = tiny_demo
     text = format_summary(summary)
     assert "crm_lead" in text and "opportunity" in text and "ace_odoo_match" in text
+
+
+def test_every_ace_opportunity_has_a_situation_and_each_hard_one_is_planted(tiny_demo):
+    """Issue 13: the hard matching situations exist at any scale, each with its truth."""
+    import psycopg2
+
+    _, apn, _ = tiny_demo
+    with psycopg2.connect(apn.dsn()) as conn, conn.cursor() as cur:
+        cur.execute("select count(*) from opportunity where id not in (select ace_opportunity_id from truth.ace_situation)")
+        assert cur.fetchone()[0] == 0
+        cur.execute("""select situation, count(*) filter (where ace_opportunity_id in
+                           (select ace_opportunity_id from truth.ace_odoo_match)),
+                       count(*) filter (where ace_opportunity_id in (select ace_opportunity_id from truth.ace_no_match))
+                       from truth.ace_situation group by 1""")
+        per = {situation: (linked, unlinked) for situation, linked, unlinked in cur.fetchall()}
+    for situation in ("renamed", "account_moved", "parent_subsidiary", "script"):
+        assert per.get(situation, (0, 0))[0] >= 1, situation
+    assert per["namesake"][1] >= 1 and per["shared_domain"][1] >= 1
+    assert per["ordinary"][0] > sum(linked for s, (linked, _) in per.items() if s != "ordinary")

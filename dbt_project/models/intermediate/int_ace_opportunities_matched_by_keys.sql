@@ -93,6 +93,18 @@ partner_crm_id_matches as (
 
 ),
 
+-- a web domain is a key only when it names one customer: a host shared by many (site builders, social and
+-- code-hosting pages, free mail) or a domain on several Odoo customers is evidence of nothing (issue 13)
+shared_domains as (
+
+    select odoo_opportunities.web_domain
+    from odoo_opportunities
+    where odoo_opportunities.web_domain is not null
+    group by odoo_opportunities.web_domain
+    having count(distinct odoo_opportunities.customer_id) > 1
+
+),
+
 domain_matches as (
 
     select
@@ -104,6 +116,9 @@ domain_matches as (
     from ace_opportunities
     inner join odoo_opportunities
         on ace_opportunities.web_domain = odoo_opportunities.web_domain
+    where
+        not {{ is_shared_web_host('ace_opportunities.web_domain') }}
+        and ace_opportunities.web_domain not in (select shared_domains.web_domain from shared_domains)
 
 ),
 

@@ -158,7 +158,11 @@ final as (
             extract(epoch from ace_opportunities.created_at - odoo_opportunities.created_at) / 86400
             as double precision
         ) as created_lag_days,
-        ace_opportunities.target_close_date - odoo_opportunities.expected_close_date as close_date_lag_days
+        ace_opportunities.target_close_date - odoo_opportunities.expected_close_date as close_date_lag_days,
+        -- strings added for issue 13: countries (a namesake abroad) and the Odoo customer (name rarity)
+        ace_opportunities.country_code as ace_country_code,
+        odoo_opportunities.country_code as odoo_country_code,
+        odoo_opportunities.customer_id as odoo_customer_id
     from pairs
     inner join ace_opportunities
         on pairs.ace_opportunity_id = ace_opportunities.ace_opportunity_id

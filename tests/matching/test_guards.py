@@ -1,0 +1,79 @@
+"""Issue 13: the analyst's rules on top of the fitted score, the new terms, and script-aware names."""
+
+from __future__ import annotations
+
+import pytest
+
+from matching import fusion
+from matching.names import name_similarity, normalise_company_name
+
+PASS, REVIEW = 0.85, 0.7
+
+
+def pair(ace="O1", lead=1, **signals) -> dict:
+    return {"ace_opportunity_id": ace, "odoo_lead_id": lead, **signals}
+
+
+def guarded_confidence(logit: float, row: dict) -> float:
+    [out] = fusion.apply_guards([{"prior": logit}], [row], PASS, REVIEW)
+    return fusion.sigmoid(sum(out.values()))
+
+
+def test_context_alone_never_reaches_the_automatic_band():
+    similar_project = pair(name_similarity=0.35, identity_similarity=0.3, context_similarity=0.95)
+    assert guarded_confidence(8.0, similar_project) < REVIEW  # names disagree, nothing else: not a match
+    alias = pair(name_similarity=0.4, identity_similarity=0.9)  # "AWS" vs "Amazon Web Services"
+    assert REVIEW <= guarded_confidence(8.0, alias) < PASS  # may be right: a person decides
+
+
+def test_a_name_shared_by_several_customers_or_abroad_does_not_auto_match():
+    common = pair(name_similarity=1.0, odoo_name_customers=4, ace_country_code="DE", odoo_country_code="DE")
+    abroad = pair(name_similarity=1.0, odoo_name_customers=1, ace_country_code="FR", odoo_country_code="US")
+    unique_here = pair(name_similarity=1.0, odoo_name_customers=1, ace_country_code="US", odoo_country_code="US")
+    assert guarded_confidence(6.0, common) < PASS
+    assert guarded_confidence(6.0, abroad) < PASS
+    assert guarded_confidence(6.0, unique_here) > PASS  # left to the fitted score
+
+
+def test_account_id_with_disagreeing_names_goes_to_review_never_to_no_match():
+    renamed = pair(has_account_id_match=True, name_similarity=0.2)
+    assert REVIEW <= guarded_confidence(-6.0, renamed) < PASS
+    assert REVIEW <= guarded_confidence(9.0, renamed) < PASS
+    agreeing = pair(has_account_id_match=True, name_similarity=1.0, odoo_name_customers=1)
+    assert guarded_confidence(-6.0, agreeing) < REVIEW  # the fit judged it another deal of the customer
+
+
+def test_floors_keep_the_order_of_an_opportunitys_leads_and_contributions_sum_to_the_logit():
+    rows = [pair(lead=1, has_account_id_match=True, name_similarity=0.3),
+            pair(lead=2, has_account_id_match=True, name_similarity=0.3)]
+    out = fusion.apply_guards([{"prior": -5.0}, {"prior": -3.0}], rows, PASS, REVIEW)
+    confidences = [fusion.sigmoid(sum(c.values())) for c in out]
+    assert confidences[1] >= REVIEW > confidences[0]  # only the better lead is lifted
+    assert "guard" in out[1] and "guard" not in out[0]
+
+
+def test_new_terms():
+    [row] = fusion.feature_rows([pair(has_account_id_match=True, name_similarity=0.95, odoo_name_customers=4,
+                                      ace_country_code="de", odoo_country_code="DE")])
+    assert row["name_high"] == 1.0 and row["name_common"] == pytest.approx(0.75)
+    assert row["country_mismatch"] == 0.0 and row["key_match"] == 1.0 and row["account_name_conflict"] == 0.0
+    [row] = fusion.feature_rows([pair(has_account_id_match=True, name_similarity=0.3)])
+    assert row["account_name_conflict"] == 1.0 and row["country_mismatch"] is None and row["name_common"] is None
+
+
+@pytest.mark.parametrize("typed, odoo", [
+    ("Zephyrant Labs Соr\u200bporatіon", "Zephyrant Labs Corporation"),  # Cyrillic О, і; zero-width space
+    ("Ｃｌｏｕｄ Ｓｏｌｕｔｉｏｎｓ", "Cloud Solutions Inc"),  # full-width
+    ("Tiv\u200dara\u00ad", "Tivara"),  # zero-width joiner, soft hyphen
+    ("Ulmоva \ufeffGmbH & Сo. KG", "Ulmova GmbH & Co. KG"),  # BOM, Cyrillic С in a Latin word
+    ("Halden\u00a0Pharma", "Halden Pharma LLC"),  # no-break space
+])
+def test_homoglyphs_invisible_and_compatibility_characters_fold_away(typed, odoo):
+    assert normalise_company_name(typed) == normalise_company_name(odoo)
+
+
+def test_names_in_another_script_are_transliterated():
+    assert normalise_company_name("Калина Системс") == "kalina sistems"
+    assert name_similarity("Калина Системс", "Kalina Systems Ltd") >= 0.9
+    assert name_similarity("Καλινα Συστημς", "Kalina Systems") >= 0.9
+    assert normalise_company_name("Société Lumière S.A.") == "societe lumiere"
