@@ -1,7 +1,7 @@
 """What a run's stages read, as one fingerprint: a run whose inputs match the last successful run's skips the
 stages after the raw guard (their outputs would come out the same).
 
-The inputs of everything after extract: the raw layer (dlt's completed loads and the tombstones of rows
+The inputs of everything after extract: the raw layer (the newest dlt load in each raw table and the tombstones of rows
 deleted at the source), the dbt project's files, the dbt vars (the POD rule set with its as-of date, today's
 date when none is set: the timeline rule reads it), the people's reviews and claim exports, the fitted match
 weights, the embedding model, and the code of the Python stages (embeddings, matching)."""
@@ -32,11 +32,23 @@ def _hash_files(root: Path, paths: tuple[str, ...] = CODE_PATHS) -> str:
     return digest.hexdigest()[:16]
 
 
+def _raw_loads(cur) -> str:
+    """The newest dlt load that left rows in each raw table (a load that moved no row changes nothing here;
+    an update merged into a table does)."""
+    cur.execute("""select table_name from information_schema.tables
+                   where table_schema = 'raw' and table_type = 'BASE TABLE' and table_name not like '\\_%'
+                   order by table_name""")
+    newest = []
+    for (table,) in cur.fetchall():
+        cur.execute(f'select max(_dlt_load_id) from raw."{table}"')
+        newest.append(f"{table}={cur.fetchone()[0]}")
+    return hashlib.sha256(";".join(newest).encode()).hexdigest()[:16]
+
+
 def _warehouse_state(cur) -> dict:
-    """Loads dlt completed into raw, rows deleted at the source, reviews and claim exports, the embedding model."""
-    state = {}
+    """Loads dlt left rows from in raw, rows deleted at the source, reviews and claim exports, the embedding model."""
+    state = {"raw_loads": _raw_loads(cur)}
     queries = {
-        "raw_loads": "select count(*), max(load_id) from raw._dlt_loads where status = 0",
         "tombstones": "select count(*), max(deleted_at)::text from raw._tombstones",
         "reviews": "select count(*), max(review_id) from review.reviews",
         "claim_exports": "select count(*), max(export_id) from review.claim_exports",
