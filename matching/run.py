@@ -142,23 +142,19 @@ def write_scores(cur, candidates: list[dict], weights: fusion.Weights) -> None:
             scored_at timestamptz not null default now(),
             -- what an incremental scoring compares and reuses (see score_incrementally)
             input_hash text,
+            first_stage jsonb,
             first_stage_logit double precision,
             weights_version text,
             primary key (ace_opportunity_id, odoo_lead_id)
         )""")
     features = fusion.feature_rows(candidates)
     scored = weights.score_batch(features, fusion.pair_keys(candidates))
-    _copy_scores(cur, SCORES_TABLE, candidates, weights, scored, _first_logits(weights, features))
+    _copy_scores(cur, SCORES_TABLE, candidates, weights, scored, [weights.contributions(f) for f in features])
     cur.execute(f"analyze {SCORES_TABLE}")
 
 
 SCORE_COLUMNS = ("ace_opportunity_id, odoo_lead_id, name_similarity, colbert_score, title_similarity, confidence, "
-                 "model_family, contributions, input_hash, first_stage_logit, weights_version")
-
-
-def _first_logits(weights: fusion.Weights, features: list[dict]) -> list[float]:
-    """Each pair's first-stage logit (the sum of its first-stage contributions), which its rivals' second stage reads."""
-    return [sum(weights.contributions(f).values()) for f in features]
+                 "model_family, contributions, input_hash, first_stage, first_stage_logit, weights_version")
 
 
 def add_input_hashes(cur, candidates: list[dict]) -> None:
@@ -178,8 +174,8 @@ def _stored_scores(cur, version: str) -> dict[tuple[str, int], tuple[str, float]
     cur.execute("select to_regclass(%s) is not null", (SCORES_TABLE,))
     if not cur.fetchone()[0]:
         return None
-    cur.execute("""select count(*) = 2 from information_schema.columns where table_schema = %s
-                   and table_name = 'candidate_scores' and column_name in ('input_hash', 'weights_version')""",
+    cur.execute("""select count(*) = 3 from information_schema.columns where table_schema = %s and table_name =
+                   'candidate_scores' and column_name in ('input_hash', 'first_stage', 'weights_version')""",
                 (SCORES_SCHEMA,))
     if not cur.fetchone()[0]:
         return None
@@ -191,61 +187,95 @@ def _stored_scores(cur, version: str) -> dict[tuple[str, int], tuple[str, float]
     return {(ace, lead): (digest, logit) for ace, lead, digest, logit in cur.fetchall()}
 
 
-def affected_pairs(candidates: list[dict], stored: dict[tuple[str, int], tuple[str, float]]) -> tuple[set, set]:
-    """(pairs to re-score, stored pairs that are no longer candidates).
+def _top_two(values) -> tuple[float, float]:
+    first = second = float("-inf")
+    for value in values:
+        if value > first:
+            first, second = value, first
+        elif value > second:
+            second = value
+    return first, second
 
-    A pair's score reads its own signals and, in the second stage, the first-stage logits of the other leads of
-    its ACE opportunity, of the other opportunities of its lead, and the best lead of its parent opportunity. So
-    when a pair is new, gone or its inputs changed, every pair sharing its opportunity or its lead, and every
-    pair whose parent is that opportunity, is scored again; all other pairs would come out the same."""
-    current = {(row["ace_opportunity_id"], row["odoo_lead_id"]) for row in candidates}
-    removed = set(stored) - current
-    changed = {
-        (row["ace_opportunity_id"], row["odoo_lead_id"]) for row in candidates
-        if stored.get((row["ace_opportunity_id"], row["odoo_lead_id"]), (None,))[0] != row["input_hash"]
-    }
-    aces = {ace for ace, _ in changed | removed}
-    leads = {lead for _, lead in changed | removed}
-    rescore = {
-        (row["ace_opportunity_id"], row["odoo_lead_id"]) for row in candidates
-        if row["ace_opportunity_id"] in aces or row["odoo_lead_id"] in leads
-        or row["parent_ace_opportunity_id"] in aces
-    }
-    return rescore, removed
+
+def _best_lead(pairs) -> int | None:
+    """The lead of the highest logit, the smallest lead id on a tie (the full scoring's order)."""
+    best = None
+    for lead, logit in sorted(pairs):
+        if best is None or logit > best[1]:
+            best = (lead, logit)
+    return None if best is None else best[0]
 
 
 def score_incrementally(cur, candidates: list[dict], family: str, weights: fusion.Weights,
                         stored: dict[tuple[str, int], tuple[str, float]]) -> int:
-    """Score only the affected pairs (see affected_pairs), reusing the stored first-stage logits of the others
-    for their rivals' second stage, and replace just their rows. Gives the same rows as a full scoring
-    (tests/matching/test_incremental.py). Returns the number of pairs scored."""
-    rescore, removed = affected_pairs(candidates, stored)
-    subset = [row for row in candidates if (row["ace_opportunity_id"], row["odoo_lead_id"]) in rescore]
+    """Score only the pairs a change can reach and replace just their rows; the same rows as a full scoring
+    (tests/matching/test_incremental.py). Returns the number of pairs scored.
+
+    A pair's first-stage terms read its own signals and the other candidates of its ACE opportunity (best_*);
+    its second stage reads the two best first-stage logits of its opportunity's pairs, the two best of its
+    lead's pairs, and the best lead of its parent opportunity. So (1) every pair of an opportunity with a new,
+    gone or changed pair gets its signals and both stages computed again; (2) the pairs of a lead whose two
+    best logits moved, and those of the renewals of an opportunity whose best lead moved, get the second stage
+    again over their stored first-stage terms. Nothing else can move."""
+    key = lambda row: (row["ace_opportunity_id"], row["odoo_lead_id"])  # noqa: E731
+    removed = set(stored) - {key(row) for row in candidates}
+    moved_aces = {ace for ace, _ in removed} | {
+        row["ace_opportunity_id"] for row in candidates if stored.get(key(row), (None,))[0] != row["input_hash"]}
+    subset = [row for row in candidates if row["ace_opportunity_id"] in moved_aces]  # in the full scoring's order
     add_signals(cur, subset, family)
-    features = fusion.feature_rows(subset)
-    own_logits = dict(zip(((r["ace_opportunity_id"], r["odoo_lead_id"]) for r in subset),
-                          _first_logits(weights, features)))
-    first = [weights.contributions(f) for f in features]
-    scored = first
+    first = {key(row): weights.contributions(f) for row, f in zip(subset, fusion.feature_rows(subset))}
+    new_logits = {pair: logit for pair, (_, logit) in stored.items() if pair not in removed}
+    new_logits.update({pair: sum(contributions.values()) for pair, contributions in first.items()})
+    reached: set[tuple[str, int]] = set()
+    if weights.stage2 and moved_aces:
+        old_by_lead: dict[int, list[float]] = {}
+        old_by_ace: dict[str, list[tuple[int, float]]] = {}
+        for (ace, lead), (_, logit) in stored.items():
+            old_by_lead.setdefault(lead, []).append(logit)
+            if ace in moved_aces:
+                old_by_ace.setdefault(ace, []).append((lead, logit))
+        new_by_lead: dict[int, list[float]] = {}
+        new_by_ace: dict[str, list[tuple[int, float]]] = {}
+        for (ace, lead), logit in new_logits.items():
+            new_by_lead.setdefault(lead, []).append(logit)
+            if ace in moved_aces:
+                new_by_ace.setdefault(ace, []).append((lead, logit))
+        leads = {lead for _, lead in removed} | {row["odoo_lead_id"] for row in subset}
+        moved_leads = {lead for lead in leads
+                       if _top_two(old_by_lead.get(lead, [])) != _top_two(new_by_lead.get(lead, []))}
+        moved_best = {ace for ace in moved_aces
+                      if _best_lead(old_by_ace.get(ace, [])) != _best_lead(new_by_ace.get(ace, []))}
+        reached = {key(row) for row in candidates
+                   if row["ace_opportunity_id"] not in moved_aces
+                   and (row["odoo_lead_id"] in moved_leads or row["parent_ace_opportunity_id"] in moved_best)}
+    if reached:
+        # their own terms did not change: the stored first stage and signals, in the fusion's term order
+        order = ["prior", *weights.weights]
+        cur.execute(f"""select ace_opportunity_id, odoo_lead_id, name_similarity, colbert_score, title_similarity,
+                               first_stage from {SCORES_TABLE} where ace_opportunity_id = any(%s)""",
+                    (sorted({ace for ace, _ in reached}),))
+        rows = {(ace, lead): (name, colbert, title, stage) for ace, lead, name, colbert, title, stage in cur.fetchall()}
+        by_key = {key(row): row for row in candidates}
+        for pair in reached:
+            name, colbert, title, stage = rows[pair]
+            by_key[pair].update(name_similarity=name, colbert_score=colbert, title_similarity=title)
+            first[pair] = {term: stage[term] for term in order}
+        subset = [row for row in candidates if key(row) in first]
+    scored = [first[key(row)] for row in subset]
     if weights.stage2 and subset:
-        # the second stage over all pairs, in the full scoring's order: stored logits for the pairs not re-scored
+        # the second stage over all pairs, in the full scoring's order
         keys = fusion.pair_keys(candidates)
-        logits = [own_logits.get((k.ace_opportunity_id, k.odoo_lead_id))
-                  if (k.ace_opportunity_id, k.odoo_lead_id) in own_logits
-                  else stored[(k.ace_opportunity_id, k.odoo_lead_id)][1] for k in keys]
+        logits = [new_logits[(k.ace_opportunity_id, k.odoo_lead_id)] for k in keys]
         terms = dict(zip(((k.ace_opportunity_id, k.odoo_lead_id) for k in keys), fusion.second_stage_terms(logits, keys)))
-        scored = [weights.second_stage(contributions, terms[(row["ace_opportunity_id"], row["odoo_lead_id"])])
-                  for row, contributions in zip(subset, first)]
-    gone = rescore | removed
+        scored = [weights.second_stage(first[key(row)], terms[key(row)]) for row in subset]
+    gone = {key(row) for row in subset} | removed
     if gone:
         cur.execute("create temporary table rescored_pairs (ace_opportunity_id text, odoo_lead_id integer) on commit drop")
-        buffer = io.StringIO("".join(f"{ace}\t{lead}\n" for ace, lead in gone))
-        cur.copy_expert("copy rescored_pairs from stdin", buffer)
+        cur.copy_expert("copy rescored_pairs from stdin", io.StringIO("".join(f"{ace}\t{lead}\n" for ace, lead in gone)))
         cur.execute(f"""delete from {SCORES_TABLE} as scores using rescored_pairs
                         where scores.ace_opportunity_id = rescored_pairs.ace_opportunity_id
                           and scores.odoo_lead_id = rescored_pairs.odoo_lead_id""")
-    _copy_scores(cur, SCORES_TABLE, subset, weights, scored, [own_logits[(r["ace_opportunity_id"], r["odoo_lead_id"])]
-                                                              for r in subset])
+    _copy_scores(cur, SCORES_TABLE, subset, weights, scored, [first[key(row)] for row in subset])
     return len(subset)
 
 
@@ -255,14 +285,14 @@ def weights_version(weights: fusion.Weights) -> str:
 
 
 def _copy_scores(cur, table: str, candidates: list[dict], weights: fusion.Weights, scored: list[dict],
-                 first_logits: list[float]) -> None:
+                 first_stage: list[dict]) -> None:
     buffer = io.StringIO()
     version = weights_version(weights)
-    for row, contributions, first_logit in zip(candidates, scored, first_logits):
+    for row, contributions, first in zip(candidates, scored, first_stage):
         confidence = fusion.sigmoid(sum(contributions.values()))
         fields = [row["ace_opportunity_id"], row["odoo_lead_id"], row["name_similarity"], row["colbert_score"],
                   row["title_similarity"], round(confidence, 6), weights.family, json.dumps(contributions),
-                  row.get("input_hash"), repr(first_logit), version]
+                  row.get("input_hash"), json.dumps(first), repr(sum(first.values())), version]
         buffer.write("\t".join(r"\N" if v is None else str(v).replace("\\", "\\\\") for v in fields) + "\n")
     buffer.seek(0)
     cur.copy_expert(f"copy {table} ({SCORE_COLUMNS}) from stdin", buffer)
