@@ -5,7 +5,9 @@ the ids of every contracted table are compared with the landed ones (one `select
 copied into a temporary table of the warehouse); a landed row whose id the source no longer has is moved,
 whole, into `raw._tombstones` with the time it was found deleted, and removed from its raw table, so
 staging, core (whose incremental models drop rows missing upstream), matching and the decisions follow on
-the same run. A row that reappears at the source is landed again by the next extract that reads it."""
+the same run. A row that reappears at the source is landed again by the next extract that reads it.
+A table whose ids have the same count and checksum (sum of `hashtext(id::text)`) on both sides has lost no
+row and is skipped: two aggregates instead of shipping every id (most of an idle run's extract time)."""
 
 from __future__ import annotations
 
@@ -29,6 +31,17 @@ comment on table raw.{TOMBSTONES} is
 """
 
 
+ID_CHECKSUM = "count(*), coalesce(sum(hashtext(cast(id as text))), 0)"
+
+
+def _same_ids(engine: sa.engine.Engine, cur, table: str, raw: str) -> bool:
+    """True when the source table and its raw table hold the same number of ids with the same checksum."""
+    with engine.connect() as source:
+        at_source = tuple(source.execute(sa.text(f'select {ID_CHECKSUM} from public."{table}"')).one())
+    cur.execute(f'select {ID_CHECKSUM} from raw."{raw}"')
+    return tuple(cur.fetchone()) == at_source
+
+
 def reconcile_deletes(engine: sa.engine.Engine, prefix: str, tables: list[str]) -> dict[str, int]:
     """Tombstone the landed rows of `<prefix>_<table>` whose id is gone from the source; {raw table: rows}."""
     deleted: dict[str, int] = {}
@@ -38,6 +51,8 @@ def reconcile_deletes(engine: sa.engine.Engine, prefix: str, tables: list[str]) 
             raw = f"{prefix}_{table}"
             cur.execute("select to_regclass(%s) is not null", (f'raw."{raw}"',))
             if not cur.fetchone()[0]:
+                continue
+            if _same_ids(engine, cur, table, raw):
                 continue
             with engine.connect() as source:
                 result = source.execution_options(stream_results=True, yield_per=50000).execute(

@@ -276,17 +276,20 @@ class Weights:
         first = [self.contributions(f) for f in features]
         if not self.stage2:
             return first
-        stage2 = self.stage2
         terms = second_stage_terms([sum(c.values()) for c in first], keys)
-        scale, out = stage2["scale"], []
-        for contributions, (margin, lead_margin, parent_lead) in zip(first, terms):
-            scaled = {k: round(v * scale, 4) for k, v in contributions.items()}
-            scaled["prior"] = round(stage2["intercept"] + contributions["prior"] * scale, 4)
-            scaled["competition"] = round(stage2["margin"] * margin, 4)
-            scaled["lead_competition"] = round(stage2.get("lead_margin", 0.0) * lead_margin, 4)
-            scaled["parent_lead"] = round(stage2.get("parent_lead", 0.0) * parent_lead, 4)
-            out.append(scaled)
-        return out
+        return [self.second_stage(contributions, term) for contributions, term in zip(first, terms)]
+
+    def second_stage(self, contributions: dict[str, float], terms: tuple[float, float, float]) -> dict[str, float]:
+        """One pair's contributions after the second stage, from its first-stage ones and its rival terms."""
+        stage2 = self.stage2
+        margin, lead_margin, parent_lead = terms
+        scale = stage2["scale"]
+        scaled = {k: round(v * scale, 4) for k, v in contributions.items()}
+        scaled["prior"] = round(stage2["intercept"] + contributions["prior"] * scale, 4)
+        scaled["competition"] = round(stage2["margin"] * margin, 4)
+        scaled["lead_competition"] = round(stage2.get("lead_margin", 0.0) * lead_margin, 4)
+        scaled["parent_lead"] = round(stage2.get("parent_lead", 0.0) * parent_lead, 4)
+        return scaled
 
     def contributions(self, features: dict[str, float | None]) -> dict[str, float]:
         """prior + one term per signal of this family (0 when the signal is null), rounded for storage."""

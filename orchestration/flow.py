@@ -6,12 +6,17 @@ Tasks are thin wrappers over package functions; business logic lives in the pack
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import os
+import time
 
 from prefect import flow, get_run_logger, task
 
-from orchestration import runlog
+from orchestration import changes, runlog
 from revops import settings
 from revops.rules import RuleSet
+
+log = logging.getLogger(__name__)
 
 
 def retries(default: int) -> int:
@@ -49,10 +54,45 @@ def transient_only(task, task_run, state) -> bool:
     return False
 
 
-# dbt selection of what the embedding step needs; everything else is built after it.
-BEFORE_EMBED = ["staging", "core", "+search_inputs"]
-# built by the match stage, between the embedding step and the marts (matching.run.CANDIDATE_MODELS)
-MATCH_CANDIDATES = ["int_ace_opportunities_matched_by_keys", "int_match_candidates_by_neighbours", "int_match_candidates"]
+# dbt selectors (selectors.yml) of the flow's dbt stages: what the embedding step reads, what the matching
+# step builds (matching.run.CANDIDATE_SELECTOR), everything else after it
+BEFORE_EMBED = "before_embed"
+AFTER_MATCH = "after_match"
+
+
+def prefect_api_configured() -> bool:
+    """True when a Prefect API (a server or Cloud) is configured; without one, Prefect 3 would start a temporary
+    local server for every run (~20–30 s on 2 cores)."""
+    from prefect.settings import get_current_settings
+
+    return bool(get_current_settings().api.url)
+
+
+def in_flow_run() -> bool:
+    from prefect.context import FlowRunContext
+
+    return FlowRunContext.get() is not None
+
+
+def call(task_object, *args, **kwargs):
+    """Run a stage's task: inside a Prefect flow run as a Prefect task (states, retries, UI); outside one
+    (`revops run` with no Prefect API configured) its function directly, with the same retry policy: the
+    task's retries and delays, transient errors only."""
+    if in_flow_run():
+        return task_object(*args, **kwargs)
+    delays = task_object.retry_delay_seconds
+    delays = list(delays) if isinstance(delays, (list, tuple)) else [delays or 0]
+    for attempt in range(task_object.retries + 1):
+        try:
+            return task_object.fn(*args, **kwargs)
+        except Exception as exc:
+            if attempt >= task_object.retries or not is_transient(exc):
+                raise
+            delay = delays[min(attempt, len(delays) - 1)]
+            log.warning("%s failed (%s: %s), retry %d of %d in %ss", task_object.name, type(exc).__name__, exc,
+                        attempt + 1, task_object.retries, delay)
+            time.sleep(delay)
+    raise AssertionError("unreachable")
 
 
 @task(retries=retries(3), retry_condition_fn=transient_only, retry_delay_seconds=[5, 30, 120],
@@ -66,13 +106,11 @@ def extract_source(source: str, full_refresh: bool) -> dict:
 
 
 @task(retries=retries(1), retry_condition_fn=transient_only, retry_delay_seconds=10, task_run_name="dbt-{label}")
-def dbt_build(label: str, selection: list[str], exclude: bool, full_refresh: bool, rule_set: RuleSet) -> dict:
+def dbt_build(label: str, selector: str, full_refresh: bool, rule_set: RuleSet) -> dict:
+    """`dbt build --selector <selector>` (selectors.yml: tests that also read models of a later stage wait for it)."""
     from revops.dbt import run_dbt
 
-    args = ["build", "--exclude" if exclude else "--select", *selection]
-    if not exclude:
-        # tests that also read models of the later pass (relationships into billing, pod) wait for it
-        args += ["--indirect-selection", "cautious"]
+    args = ["build", "--selector", selector]
     if full_refresh:
         args.append("--full-refresh")
     nodes = run_dbt(args, rule_set)
@@ -110,12 +148,15 @@ def embed() -> dict:
 
 
 @task(retries=retries(1), retry_condition_fn=transient_only, retry_delay_seconds=10)
-def match(rule_set: RuleSet) -> dict:
-    """Candidate pairs (dbt: blocking + HNSW neighbours), the signals only Python computes, the fused confidence."""
+def match(rule_set: RuleSet, full_refresh: bool = False) -> dict:
+    """Candidate pairs (dbt selector match_candidates: blocking + HNSW neighbours), the signals only Python
+    computes, the fused confidence; re-scores only the pairs whose inputs changed and their rivals unless
+    `full_refresh`."""
     from matching.run import run_match
 
-    result = run_match(rule_set=rule_set)
-    return {"pairs": result.pairs, "opportunities": result.opportunities, "model_family": result.model_family}
+    result = run_match(rule_set=rule_set, full=full_refresh)
+    return {"pairs": result.pairs, "opportunities": result.opportunities, "model_family": result.model_family,
+            "rescored": result.rescored}
 
 
 @task(retries=retries(1), retry_condition_fn=transient_only, retry_delay_seconds=10)
@@ -154,6 +195,15 @@ def revops_flow(
     full_refresh: bool = False, with_report: bool = True, tenant: str | None = None, allow_raw_shrink: bool = False,
     as_of_date: dt.date | None = None,
 ) -> dict:
+    """The whole chain as a Prefect flow (served deployments, `revops run --prefect`, or `revops run` when a
+    Prefect API is configured): each stage a Prefect task. See `run_pipeline`."""
+    return run_pipeline(full_refresh, with_report, tenant, allow_raw_shrink, as_of_date, get_run_logger())
+
+
+def run_pipeline(
+    full_refresh: bool = False, with_report: bool = True, tenant: str | None = None, allow_raw_shrink: bool = False,
+    as_of_date: dt.date | None = None, logger=None,
+) -> dict:
     """The whole chain, recorded in `ops`. Each stage waits for the one before; a failed stage stops
     the rest, and the marts of the previous good run stay readable (dbt swaps tables only on success).
     `tenant` picks the POD rules override (rules/tenants/<tenant>.yml), `as_of_date` the day they are judged for
@@ -161,16 +211,29 @@ def revops_flow(
     run in ops.pipeline_runs and handed to every stage, so an edit of the file during the run changes nothing.
     One run at a time per warehouse (an advisory lock); runs left `running` by a killed process are
     recorded as crashed. After extract, the raw guard stops the run when a raw table lost most of its
-    rows since the last successful run, unless `allow_raw_shrink` (see runlog.check_raw_counts)."""
+    rows since the last successful run, unless `allow_raw_shrink` (see runlog.check_raw_counts).
+    Called outside a Prefect flow run, the stages run as plain functions with the tasks' retry policy."""
     from revops import rules
 
     rule_set = rules.load(tenant, as_of_date)
-    logger = get_run_logger()
+    logger = logger or log
     with runlog.run_lock():
         crashed = runlog.mark_crashed_runs()
         if crashed:
             logger.warning("%d earlier run(s) had stopped without an end: recorded as crashed", crashed)
         return _run_stages(full_refresh, with_report, allow_raw_shrink, logger, rule_set)
+
+
+def _skip_reason(run_id: str, full_refresh: bool, moved: int, fingerprint: str) -> str | None:
+    """Why the stages after the raw guard can be skipped, or None when they must run: not on a full refresh,
+    only when extract moved no row and the inputs of every later stage (changes.inputs) are those of the
+    previous run, which succeeded."""
+    if full_refresh or moved or settings.current().revops_no_skip:
+        return None
+    previous_run, previous = changes.last_run_fingerprint(run_id)
+    if previous != fingerprint:
+        return None
+    return f"nothing changed since run {previous_run}: no source row moved, same dbt project, vars, reviews and weights"
 
 
 def _run_stages(full_refresh: bool, with_report: bool, allow_raw_shrink: bool, logger, rule_set: RuleSet) -> dict:
@@ -188,33 +251,44 @@ def _run_stages(full_refresh: bool, with_report: bool, allow_raw_shrink: bool, l
             for source in SOURCES:
                 check_contract(source)
             record.detail = {"sources": list(SOURCES)}
+        moved = 0
         for source in ("odoo", "apn"):
             with runlog.stage(run_id, f"extract_{source}") as record:
-                extracted = extract_source(source, full_refresh)
+                extracted = call(extract_source, source, full_refresh)
                 record.row_count, record.detail = extracted["rows"], extracted
             summary[f"extract_{source}"] = extracted
+            moved += extracted["rows"] + sum(extracted["deleted_at_source"].values())
         with runlog.stage(run_id, runlog.RAW_GUARD_STAGE) as record:
             counts = runlog.raw_row_counts()
             record.row_count, record.detail = sum(counts.values()), {"counts": counts}
             record.detail = runlog.check_raw_counts(counts, allow_raw_shrink)
+            parts = changes.inputs(rule_set.dbt_vars())
+            fingerprint = changes.fingerprint(parts)
+            record.detail.update(inputs=parts, inputs_fingerprint=fingerprint)
+        skipped = _skip_reason(run_id, full_refresh, moved, fingerprint)
+        if skipped:
+            logger.info("skipping dbt, embed, match and evaluate: %s", skipped)
+            summary["skipped"] = skipped
         with runlog.stage(run_id, "dbt_staging_core") as record:
-            built = dbt_build("staging-core", BEFORE_EMBED, exclude=False, full_refresh=full_refresh, rule_set=rule_set)
-            record.row_count, record.detail = built["rows"], built
+            built = ({"skipped": skipped} if skipped
+                     else call(dbt_build, "staging-core", BEFORE_EMBED, full_refresh, rule_set))
+            record.row_count, record.detail = built.get("rows", 0), built
         with runlog.stage(run_id, "embed") as record:
-            summary["embed"] = embedded = embed()
+            summary["embed"] = embedded = {"embedded": 0, "skipped": skipped} if skipped else call(embed)
             record.row_count, record.detail = embedded["embedded"], embedded
         with runlog.stage(run_id, "match") as record:
-            summary["match"] = matched = match(rule_set)
+            summary["match"] = matched = ({"pairs": 0, "skipped": skipped} if skipped
+                                          else call(match, rule_set, full_refresh))
             record.row_count, record.detail = matched["pairs"], matched
         with runlog.stage(run_id, "dbt_marts") as record:
-            built = dbt_build("marts", BEFORE_EMBED + MATCH_CANDIDATES, exclude=True, full_refresh=full_refresh,
-                              rule_set=rule_set)
-            record.row_count, record.detail = built["rows"], built
+            built = {"skipped": skipped} if skipped else call(dbt_build, "marts", AFTER_MATCH, full_refresh, rule_set)
+            record.row_count, record.detail = built.get("rows", 0), built
         with runlog.stage(run_id, "evaluate") as record:
-            summary["evaluate"] = record.detail = evaluate_matches(rule_set)
+            summary["evaluate"] = record.detail = ({"skipped": skipped} if skipped
+                                                   else call(evaluate_matches, rule_set))
         if with_report:
             with runlog.stage(run_id, "report") as record:
-                summary["report"] = record.detail["site"] = build_report()
+                summary["report"] = record.detail["site"] = call(build_report)
     except BaseException as exc:
         runlog.finish_run(run_id, exc)
         raise

@@ -184,12 +184,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     from revops import warehouse
 
     warehouse.up()
-    from orchestration.flow import revops_flow
+    from orchestration.flow import prefect_api_configured, revops_flow, run_pipeline
 
+    # through Prefect when asked or when a Prefect API is configured; else the same stages as plain calls (with
+    # the tasks' retry policy), without the temporary Prefect server that would cost ~20-30 s per run
     config = settings.current()
-    result = revops_flow(full_refresh=args.full_refresh, with_report=not args.no_report,
-                         tenant=config.revops_tenant, allow_raw_shrink=args.allow_raw_shrink,
-                         as_of_date=config.revops_as_of_date)
+    runner = revops_flow if args.prefect or prefect_api_configured() else run_pipeline
+    result = runner(full_refresh=args.full_refresh, with_report=not args.no_report, tenant=config.revops_tenant,
+                    allow_raw_shrink=args.allow_raw_shrink, as_of_date=config.revops_as_of_date)
     print(json.dumps(result, indent=2, default=str))
     return 0
 
@@ -383,6 +385,8 @@ def build_parser(config: settings.Settings | None = None) -> argparse.ArgumentPa
     run = sub.add_parser("run", help="the whole flow: extract, dbt, embed, match, dbt, evaluate, report")
     run.add_argument("--full-refresh", action="store_true")
     run.add_argument("--no-report", action="store_true", help="skip the Evidence build")
+    run.add_argument("--prefect", action="store_true",
+                     help="run as a Prefect flow even when no Prefect API is configured (starts a temporary server)")
     run.add_argument("--allow-raw-shrink", action="store_true",
                      help="build even if a raw table lost more than half its rows since the last successful run "
                           "(also REVOPS_ALLOW_RAW_SHRINK=1)")

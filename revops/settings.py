@@ -348,6 +348,7 @@ class Settings(BaseSettings):
     revops_embed_timeout_s: float = Field(3600, gt=0)
     revops_task_retries: Optional[int] = Field(None, ge=0, le=20)
     revops_allow_raw_shrink: bool = False
+    revops_no_skip: bool = False  # run every stage even when nothing changed since the last run
     revops_reviewer: Optional[str] = None
     revops_db_password: Optional[str] = None  # only to mask it: dbt run by hand reads it (see .env.example)
     hf_home: Optional[Path] = None

@@ -79,6 +79,28 @@ def test_rerun_changes_nothing(first_run):
     assert query(first_run, "select ace_opportunity_id, decision, odoo_lead_id from pod.decisions order by 1") == decisions_before
 
 
+def test_an_idle_rerun_skips_what_did_not_change(first_run):
+    """Run again with the same sources, project, rules and reviews as the run before: the stages after the raw
+    guard are skipped (recorded with the reason), the marts stay as they were; a new review makes the next run
+    build again."""
+    decisions_before = query(first_run, "select ace_opportunity_id, decision, odoo_lead_id, decided_at from pod.decisions order by 1")
+    result = revops("run", "--no-report")
+    assert '"skipped": "nothing changed since run' in result.stdout and '"embedded": 0' in result.stdout
+    run_id = query(first_run, "select run_id from ops.pipeline_runs order by started_at desc limit 1")[0][0]
+    stages = dict(query(first_run, "select stage, detail ? 'skipped' from ops.pipeline_run_stages where run_id = %s",
+                        (run_id,)))
+    assert stages == {"source_contract": False, "extract_odoo": False, "extract_apn": False, "raw_guard": False,
+                      "dbt_staging_core": True, "embed": True, "match": True, "dbt_marts": True, "evaluate": True}
+    assert query(first_run, "select ace_opportunity_id, decision, odoo_lead_id, decided_at from pod.decisions order by 1") \
+        == decisions_before
+    ace_id = decisions_before[0][0]
+    revops("review", "--reviewer", "tester", "reject", ace_id, "--reason", "test: a review is an input of the marts")
+    result = revops("run", "--no-report")
+    assert '"skipped"' not in result.stdout
+    assert query(first_run, "select final_decision from pod.decisions where ace_opportunity_id = %s", (ace_id,)) \
+        == [("rejected_by_review",)]
+
+
 def changed_since(wh, relation: str, key: str, since) -> set[str]:
     return {str(row[0]) for row in query(wh, f"select {key} from {relation} where row_changed_at > %s", (since,))}
 

@@ -40,3 +40,29 @@ def test_every_retried_task_retries_only_transient_errors():
     tasks = [flow.extract_source, flow.dbt_build, flow.embed, flow.match, flow.evaluate_matches, flow.build_report]
     for task in tasks:
         assert task.retry_condition_fn is flow.transient_only, task.name
+
+
+def test_outside_a_flow_run_a_stage_keeps_its_task_retry_policy():
+    """`revops run` without a Prefect API calls the stages directly: transient errors are retried as the task
+    says, any other error fails at once."""
+    from prefect import task
+
+    calls = []
+
+    @task(retries=2, retry_delay_seconds=0)
+    def flaky() -> str:
+        calls.append("flaky")
+        if calls.count("flaky") < 3:
+            raise ConnectionResetError("connection lost")
+        return "ok"
+
+    @task(retries=2, retry_delay_seconds=0)
+    def broken() -> None:
+        calls.append("broken")
+        raise ValueError("not a valid decimal128")
+
+    assert not flow.in_flow_run()
+    assert flow.call(flaky) == "ok" and calls.count("flaky") == 3
+    with pytest.raises(ValueError):
+        flow.call(broken)
+    assert calls.count("broken") == 1
