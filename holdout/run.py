@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 from holdout.generate import create_holdout_sources
@@ -31,29 +32,29 @@ def holdout_home() -> Path:
 def holdout_env() -> dict[str, str]:
     """Environment of a process that works on the holdout set (sources, warehouse, pipeline state)."""
     source = settings.apn()  # the embedded server's superuser URL of the demo sources
+    as_of = settings.current().revops_as_of_date
     return {
         "REVOPS_DATABASE_URL": settings.warehouse().with_database(WAREHOUSE_DB).url(show_password=True),
         "ODOO_DATABASE_URL": source.with_database(ODOO_DB).url(show_password=True),
         "APN_DATABASE_URL": source.with_database(APN_DB).url(show_password=True),
         "REVOPS_SECRETS_FILE": str(settings.secrets_file()),
         "REVOPS_HOME": str(holdout_home()),
-        "REVOPS_AS_OF_DATE": os.environ.get("REVOPS_AS_OF_DATE", "2026-11-01"),
+        "REVOPS_AS_OF_DATE": as_of.isoformat() if as_of else "2026-11-01",
     }
 
 
 @contextmanager
 def pointed_at_holdout():
+    """This process's settings pointed at the holdout warehouse for the block (and back after it)."""
     env = holdout_env()
-    saved = {key: os.environ.get(key) for key in env}
-    os.environ.update(env)
+    previous = settings.activate(settings.current().model_copy(update={
+        "revops_database_url": env["REVOPS_DATABASE_URL"], "odoo_database_url": env["ODOO_DATABASE_URL"],
+        "apn_database_url": env["APN_DATABASE_URL"], "revops_secrets_file": Path(env["REVOPS_SECRETS_FILE"]),
+        "revops_home": Path(env["REVOPS_HOME"]), "revops_as_of_date": date.fromisoformat(env["REVOPS_AS_OF_DATE"])}))
     try:
         yield
     finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+        settings.activate(previous)
 
 
 def build_holdout(scale: float, seed: int) -> dict:
