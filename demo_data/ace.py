@@ -68,15 +68,12 @@ def _assign_situations(ctx: Ctx, rows: list[dict]) -> None:
     unlinked = [r for r in rows if not r.get("lead") and r.get("customer") is None]
     srng.shuffle(linked)
     srng.shuffle(unlinked)
-    start = 0
     for situation, share in situations.SHARES.items():
         wanted = max(3, int(round(len(linked) * share)))
-        candidates = linked[start:start + wanted * 2]
-        if situation in ("renamed", "account_moved"):  # an account id must exist to tie or to mislead
-            candidates = [r for r in candidates if r["customer"].accounts]
-        for row in candidates[:wanted]:
+        eligible = [r for r in linked if r["situation"] == "ordinary"
+                    and (situation not in ("renamed", "account_moved") or r["customer"].accounts)]
+        for row in eligible[:wanted]:
             row["situation"] = situation
-        start += wanted * 2
     start = 0
     for situation, share in situations.NO_MATCH_SHARES.items():
         wanted = max(2, int(round(len(unlinked) * share)))
