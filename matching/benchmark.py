@@ -12,7 +12,6 @@ import random
 import statistics
 import time
 
-import yaml
 
 from revops import settings, warehouse
 
@@ -39,8 +38,9 @@ def embedding_throughput(texts: int = 512) -> dict:
 
 def project_ef_search() -> int:
     """hnsw.ef_search the candidate model uses (dbt var match_hnsw_ef_search)."""
-    project = yaml.safe_load((settings.PROJECT_ROOT / "dbt_project.yml").read_text())
-    return int(project["vars"]["match_hnsw_ef_search"])
+    from revops.dbt import project_var
+
+    return int(project_var("match_hnsw_ef_search"))
 
 
 def neighbour_latency(k: int = 50, queries: int = 200, ef_search: int = 300, kind: str = "identity",

@@ -14,12 +14,20 @@ from collections.abc import Iterable
 from rapidfuzz import fuzz
 from text_unidecode import unidecode
 
-# Trailing words that say what kind of legal entity a company is, not who it is (dbt var legal_suffixes, plus
-# a few spelled with dots or spaces in the wild: "S.A.", "Pty. Ltd.", "GmbH & Co. KG").
-LEGAL_SUFFIXES = frozenset(
-    "inc incorporated llc llp lp ltd ltda limited gmbh mbh kg corp corporation co company sa sas sarl srl spa sl "
-    "ag bv nv plc pty pvt pte private oy ab as aps kk se dac cv holding holdings group and".split()
-)
+# Trailing words that say what kind of legal entity a company is, not who it is: dbt var legal_suffixes (the list
+# the SQL normaliser strips, macro normalize_company_name) plus a few only the fuzzy comparison strips. Those are
+# kept out of the dbt var so the SQL name keys stay as they are (moving one there re-keys stored matches and
+# decisions: do it in the var, where SQL and Python both see it).
+PYTHON_ONLY_LEGAL_SUFFIXES = frozenset("ltda sl pte private dac cv and".split())
+
+
+def _legal_suffixes() -> frozenset[str]:
+    from revops.dbt import project_var
+
+    return frozenset(project_var("legal_suffixes")) | PYTHON_ONLY_LEGAL_SUFFIXES
+
+
+LEGAL_SUFFIXES = _legal_suffixes()
 # Top-level domains left over when a domain is typed as a name ("Wondera.io" -> "wondera io" -> "wondera").
 DOMAIN_ENDINGS = frozenset("com io net org ai cloud co uk de fr nl es it se ch at ie ca au in sg jp br mx il ae".split())
 _FOLD = str.maketrans({"ø": "o", "Ø": "O", "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ł": "l", "Ł": "L"})

@@ -20,6 +20,14 @@ class DbtError(RuntimeError):
     pass
 
 
+def project_var(name: str):
+    """A var of dbt_project.yml as the project sets it (the home of constants SQL and Python share)."""
+    import yaml
+
+    project = yaml.safe_load((settings.PROJECT_ROOT / "dbt_project.yml").read_text())
+    return project["vars"][name]
+
+
 def dbt_env() -> dict[str, str]:
     env = settings.warehouse().dbt_env()
     env["DO_NOT_TRACK"] = "1"

@@ -55,3 +55,13 @@ def test_titles_compare_projects_without_the_company():
     other = title_similarity("Volax - Web Platform", "MAP Assess Plan - Volax", ["Volax"])
     assert same > 0.7 > other
     assert title_similarity("Café Léon", "Cafe Leon - Data Lake", ["Café Léon"]) is None
+
+
+
+def test_the_fuzzy_normaliser_strips_every_legal_suffix_the_sql_one_strips(monkeypatch):
+    from matching import names
+    from revops import dbt
+
+    assert set(dbt.project_var("legal_suffixes")) <= names.LEGAL_SUFFIXES
+    monkeypatch.setattr(dbt, "project_var", lambda name: ["inc", "zzcorp"])  # an edit of the dbt var
+    assert names._legal_suffixes() == {"inc", "zzcorp"} | names.PYTHON_ONLY_LEGAL_SUFFIXES
