@@ -187,7 +187,7 @@ def build_report() -> str:
     from revops import report, settings
 
     report.install()
-    return str(report.build(settings.warehouse()))
+    return str(report.build(settings.reader()))  # the site reads as the BI role: no write access in its build
 
 
 @flow(name="revops", log_prints=True)

@@ -175,7 +175,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from revops import report
 
     report.install()
-    print(f"site built in {report.build(settings.warehouse())}")
+    print(f"site built in {report.build(settings.reader())}")  # as the read-only BI role
     print(report.serve_hint())
     return 0
 
