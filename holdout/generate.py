@@ -25,7 +25,8 @@ from pathlib import Path
 import psycopg2
 from psycopg2.extras import execute_values
 
-CONTRACT_DIR = Path(__file__).resolve().parent.parent / "revops" / "demo" / "sql"
+from extract.contract import CONTRACT_DIR  # the source contract's DDL, the same the extract checks against
+
 AS_OF = datetime(2026, 11, 1)
 STAMP = datetime(2026, 10, 31, 12)
 SITUATIONS = ("ordinary", "renamed", "account_moved", "shared_domain", "namesake", "parent_subsidiary", "script",
