@@ -68,10 +68,14 @@ def _assign_situations(ctx: Ctx, rows: list[dict]) -> None:
     unlinked = [r for r in rows if not r.get("lead") and r.get("customer") is None]
     srng.shuffle(linked)
     srng.shuffle(unlinked)
-    for situation, share in situations.SHARES.items():
+    # account_moved first: it replaces the typed account id, so it takes the rows that cannot show a lost zero
+    for situation, share in sorted(situations.SHARES.items(), key=lambda item: item[0] != "account_moved"):
         wanted = max(3, int(round(len(linked) * share)))
         eligible = [r for r in linked if r["situation"] == "ordinary"
                     and (situation not in ("renamed", "account_moved") or r["customer"].accounts)]
+        if situation == "account_moved":  # its id is replaced: leave the rows that can show a lost leading zero
+            eligible = [r for r in eligible if not any(ctx.accounts[a - 1].aws_account_id.startswith("0")
+                                                       for a in r["customer"].accounts)] or eligible
         for row in eligible[:wanted]:
             row["situation"] = situation
     start = 0
@@ -219,6 +223,28 @@ def _plant_prospect(ctx: Ctx, prospect: dict, situation: str) -> str:
     return f"namesake of customer {known.partner_id} ({known.brand}, {known.country})"
 
 
+def _retyped(ctx: Ctx, ace_id: str, typed: str | None, clean: str) -> str:
+    """`clean`, the account id a situation puts on the registration, typed the way `typed` (the planted variant)
+    was, so the planted mess stays true; a mess that cannot carry over (a lost zero the new id lacks, a payer id,
+    a missing id) leaves the truth's list of planted messes."""
+    kept = []
+    for entry in ctx.truth.get("messiness", []):
+        kind, table, key, _ = entry
+        if table != "opportunity" or key != ace_id or not kind.startswith("account_id"):
+            kept.append(entry)
+        elif kind == "account_id_dashes":
+            clean = f"{clean[:4]}-{clean[4:8]}-{clean[8:]}"
+            kept.append(entry)
+        elif kind == "account_id_spaces":
+            clean = f" {clean} " if typed and typed.startswith(" ") else f"{clean[:4]} {clean[4:8]} {clean[8:]}"
+            kept.append(entry)
+        elif kind == "account_id_lost_zero" and clean.startswith("0"):
+            clean = clean.lstrip("0")
+            kept.append(entry)
+    ctx.truth["messiness"] = kept
+    return clean
+
+
 def _apply_situation(ctx: Ctx, row: dict, cust: Customer, company, website, account, domain):
     """What the ACE registration of a linked opportunity says in its planted situation."""
     srng = ctx.situation_rng
@@ -231,14 +257,15 @@ def _apply_situation(ctx: Ctx, row: dict, cust: Customer, company, website, acco
         if srng.random() < 0.6:  # the new website; only the account id ties it
             domain = names.domain_for(srng, new_brand, cust.country)
             website = f"https://www.{domain}"
-            account = account or ctx.accounts[srng.choice(cust.accounts) - 1].aws_account_id
+            if account is None:
+                account = _retyped(ctx, row["id"], None, ctx.accounts[srng.choice(cust.accounts) - 1].aws_account_id)
         else:  # the old website is still on the registration
             website = website or f"https://{cust.domain}"
         note = f"renamed from {cust.brand} to {new_brand}"
     elif situation == "account_moved":
         others = [c for c in ctx.customers if c.accounts and c.idx != cust.idx]
         previous = srng.choice(others)
-        account = ctx.accounts[srng.choice(previous.accounts) - 1].aws_account_id
+        account = _retyped(ctx, row["id"], account, ctx.accounts[srng.choice(previous.accounts) - 1].aws_account_id)
         note = f"account listed under customer {previous.partner_id} in Odoo"
     elif situation == "parent_subsidiary":
         word = situations.SUBSIDIARY_WORDS.get(cust.country, "International")

@@ -237,9 +237,11 @@ def test_csv_round_trip_applies_good_rows_rejects_bad_ones_and_is_idempotent(wh,
 
 def test_changed_evidence_sends_the_item_back_to_the_queue(wh):
     (reregistered, _), (chosen_ace, _) = proposed(wh, 2, 20)
+    # a lead neither opportunity was offered (with the hard demo situations every lead is some pair's candidate)
     spare_lead = q(wh, """select lead_id from core.odoo_opportunities
-                          where lead_id not in (select odoo_lead_id from pod.matches)
-                          order by lead_id desc limit 1""")[0][0]
+                          where lead_id not in (select odoo_lead_id from pod.matches
+                                                where odoo_lead_id is not null and ace_opportunity_id in (%s, %s))
+                          order by lead_id desc limit 1""", (reregistered, chosen_ace))[0][0]
     cli(wh, "review", "confirm", reregistered)
     cli(wh, "review", "choose", chosen_ace, "--lead", str(spare_lead))
     cli(wh, "review", "approve", chosen_ace, "--reason", "lead confirmed by the account manager")
