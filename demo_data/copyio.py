@@ -9,6 +9,7 @@ import psycopg2
 import sqlparse
 
 from revops.settings import ConnectionParts
+from revops import warehouse
 from revops.warehouse import copy_columns  # noqa: F401  (the generator's COPY: the project's one encoder)
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
@@ -44,7 +45,7 @@ def recreate_database(parts: ConnectionParts) -> None:
     conn.autocommit = True
     try:
         with conn.cursor() as cur:
-            cur.execute(f'drop database if exists "{parts.database}" with (force)')
+            warehouse.drop_database(cur, parts.database)
             cur.execute(f'create database "{parts.database}" template template0 encoding \'UTF8\'')
     finally:
         conn.close()
@@ -55,7 +56,7 @@ def drop_database(parts: ConnectionParts) -> None:
     conn.autocommit = True
     try:
         with conn.cursor() as cur:
-            cur.execute(f'drop database if exists "{parts.database}" with (force)')
+            warehouse.drop_database(cur, parts.database)
     finally:
         conn.close()
 

@@ -26,6 +26,7 @@ import psycopg2
 from psycopg2.extras import execute_values
 
 from extract.contract import CONTRACT_DIR  # the source contract's DDL, the same the extract checks against
+from revops.warehouse import drop_database  # one way to drop a database a non-superuser may share with autovacuum
 
 AS_OF = datetime(2026, 11, 1)
 STAMP = datetime(2026, 10, 31, 12)
@@ -400,7 +401,7 @@ def _recreate(admin_dsn: str, database: str) -> None:
     conn.autocommit = True
     try:
         with conn.cursor() as cur:
-            cur.execute(f'drop database if exists "{database}" with (force)')
+            drop_database(cur, database)
             cur.execute(f'create database "{database}"')
     finally:
         conn.close()

@@ -344,6 +344,31 @@ def grant_reader(cur, reader: str = settings.READER_ROLE, schemas: tuple[str, ..
 
 
 @contextmanager
+def drop_database(cur, database: str, attempts: int = 20) -> None:
+    """DROP DATABASE `database` if it exists, disconnecting its sessions, as a role that is not superuser too.
+
+    `WITH (FORCE)` refuses a non-superuser when an autovacuum worker (which has no role) or another role's
+    session sits in the database: "permission denied to terminate process". A plain DROP stops autovacuum
+    itself, so on that refusal we end the sessions we may end and retry the plain DROP for a few seconds.
+    `cur` is an autocommit cursor on another database.
+    """
+    try:
+        cur.execute(f'drop database if exists "{database}" with (force)')
+        return
+    except psycopg2.errors.InsufficientPrivilege:
+        pass
+    for attempt in range(attempts):
+        cur.execute("select pg_terminate_backend(pid) from pg_stat_activity where datname = %s "
+                    "and pid <> pg_backend_pid() and usename = current_user", (database,))
+        try:
+            cur.execute(f'drop database if exists "{database}"')
+            return
+        except psycopg2.errors.ObjectInUse:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.5)
+
+
 def connect(parts: settings.ConnectionParts | None = None, autocommit: bool = False) -> Iterator:
     conn = psycopg2.connect((parts or settings.warehouse()).dsn())
     conn.autocommit = autocommit

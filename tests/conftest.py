@@ -36,7 +36,7 @@ def recreate_database(parts: settings.ConnectionParts) -> settings.ConnectionPar
     conn = psycopg2.connect(parts.with_database("postgres").dsn())
     conn.autocommit = True
     with conn.cursor() as cur:
-        cur.execute(f'drop database if exists "{parts.database}" with (force)')
+        warehouse.drop_database(cur, parts.database)
         cur.execute(f'create database "{parts.database}"')
     conn.close()
     return parts

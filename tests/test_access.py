@@ -107,7 +107,7 @@ def test_review_tables_are_readable_but_not_writable(warehouse_server):
     database = "access_review_test"
     conn = _connect(admin.with_database("postgres"))
     with conn.cursor() as cur:
-        cur.execute(f"drop database if exists {database} with (force)")
+        warehouse.drop_database(cur, database)
         cur.execute(f"create database {database} owner revops_loader")
     conn.close()
     loader = warehouse_server.with_role("revops_loader").with_database(database)

@@ -13,7 +13,7 @@ from pathlib import Path
 import psycopg2
 import pytest
 
-from revops import settings
+from revops import settings, warehouse
 from tests.conftest import REPO
 
 COPY = "revops_review_test"
@@ -27,12 +27,12 @@ def wh(demo_run):
     with admin.cursor() as cur:
         cur.execute("select pg_terminate_backend(pid) from pg_stat_activity where datname = %s and pid <> "
                     "pg_backend_pid()", (demo_run.database,))
-        cur.execute(f'drop database if exists "{COPY}" with (force)')
+        warehouse.drop_database(cur, COPY)
         cur.execute(f'create database "{COPY}" template "{demo_run.database}"')
     parts = demo_run.with_database(COPY)
     yield parts
     with admin.cursor() as cur:
-        cur.execute(f'drop database if exists "{COPY}" with (force)')
+        warehouse.drop_database(cur, COPY)
     admin.close()
 
 
