@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import threading
 
 import psycopg2
 import pytest
@@ -134,3 +135,26 @@ def test_urls_are_printed_masked(warehouse_server):
     for secret in settings._read_secrets().values():
         assert secret not in masked + status
     assert "revops_loader:***@" in status
+
+
+def test_the_loader_drops_a_database_another_role_sat_in(warehouse_server):
+    """DROP … WITH (FORCE) refuses a non-superuser when a session it may not end (another role's, or an autovacuum
+    worker's, which has no role) is in the database: `drop_database` waits for it to leave and drops plainly."""
+    database = "access_drop_test"
+    admin = _connect(warehouse_server.with_role("postgres").with_database("postgres"))
+    with admin.cursor() as cur:
+        warehouse.drop_database(cur, database)
+        cur.execute(f"create database {database} owner revops_loader")
+    admin.close()
+    reader = _connect(warehouse_server.with_role("bi_reader").with_database(database))
+    loader = _connect(warehouse_server.with_role("revops_loader").with_database("postgres"))
+    with loader.cursor() as cur:
+        with pytest.raises(errors.InsufficientPrivilege):
+            cur.execute(f'drop database "{database}" with (force)')  # the refusal CI met
+        timer = threading.Timer(1.0, reader.close)  # the other session leaves a second later
+        timer.start()
+        warehouse.drop_database(cur, database)
+        timer.join()
+        cur.execute("select count(*) from pg_database where datname = %s", (database,))
+        assert cur.fetchone() == (0,)
+    loader.close()
