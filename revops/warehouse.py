@@ -343,7 +343,6 @@ def grant_reader(cur, reader: str = settings.READER_ROLE, schemas: tuple[str, ..
             cur.execute(f'revoke all on all tables in schema "{schema}" from "{reader}"')
 
 
-@contextmanager
 def drop_database(cur, database: str, attempts: int = 20) -> None:
     """DROP DATABASE `database` if it exists, disconnecting its sessions, as a role that is not superuser too.
 
@@ -369,6 +368,7 @@ def drop_database(cur, database: str, attempts: int = 20) -> None:
             time.sleep(0.5)
 
 
+@contextmanager
 def connect(parts: settings.ConnectionParts | None = None, autocommit: bool = False) -> Iterator:
     conn = psycopg2.connect((parts or settings.warehouse()).dsn())
     conn.autocommit = autocommit
