@@ -190,6 +190,7 @@ def test_every_ace_opportunity_has_a_situation_and_each_hard_one_is_planted(tiny
         assert per.get(situation, (0, 0))[0] >= 1, situation
     assert per["namesake"][1] >= 1 and per["shared_domain"][1] >= 1
     assert per["name_only"][0] >= 1 and per["name_only"][1] >= 1  # this deal, and a deal without a lead
+    assert per["ordinary"][0] > sum(linked for s, (linked, _) in per.items() if s != "ordinary")
 
 
 def test_name_only_registrations_carry_no_key(tiny_demo):
@@ -215,4 +216,3 @@ def test_name_only_registrations_carry_no_key(tiny_demo):
         cur.execute("select x_studio_ace_opportunity_id from crm_lead where x_studio_ace_opportunity_id is not null")
         typed = " ".join(row[0] for row in cur.fetchall()).upper().replace(" ", "")
     assert not any(ace_id[1:] in typed for ace_id, *_ in rows if ace_id in linked)
-    assert per["ordinary"][0] > sum(linked for s, (linked, _) in per.items() if s != "ordinary")
