@@ -290,13 +290,13 @@ def score_incrementally(cur, candidates: list[dict], family: str, weights: fusio
 
 
 def scoring_code_hash() -> str:
-    """Hash of the code that turns signals into scores (terms, guards, name similarity): a change to it makes the
-    stored scores stale just as new weights do."""
+    """Hash of the code that computes the Python signals and turns signals into scores (this module, name
+    similarity, name rarity, terms, guards): a change to it makes the stored scores stale just as new weights do."""
     from matching import names, signals
 
     digest = hashlib.sha256()
-    for module in (fusion, names, signals):
-        digest.update(Path(module.__file__).read_bytes())
+    for path in (Path(__file__), Path(fusion.__file__), Path(names.__file__), Path(signals.__file__)):
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
