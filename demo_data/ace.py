@@ -78,6 +78,11 @@ def _assign_situations(ctx: Ctx, rows: list[dict]) -> None:
                                                        for a in r["customer"].accounts)] or eligible
         for row in eligible[:wanted]:
             row["situation"] = situation
+    known_unlinked = [r for r in rows if not r.get("lead") and r.get("customer") is not None
+                      and r["situation"] == "ordinary"]
+    srng.shuffle(known_unlinked)
+    for row in known_unlinked[:max(2, int(round(len(known_unlinked) * situations.NAME_ONLY_UNLINKED_SHARE)))]:
+        row["situation"] = "name_only"
     start = 0
     for situation, share in situations.NO_MATCH_SHARES.items():
         wanted = max(2, int(round(len(unlinked) * share)))
@@ -276,6 +281,8 @@ def _apply_situation(ctx: Ctx, row: dict, cust: Customer, company, website, acco
     elif situation == "script":
         company = situations.scripted(srng, company or cust.legal)
         note = "homoglyphs / invisible / full-width characters"
+    elif situation == "name_only":  # the keys were never typed (write): only the name and the dates tie it
+        note = "no key: company name and dates only" if row.get("lead") else "known customer's deal without a lead"
     elif situation == "shared_domain" and cust.shared_url:
         website = cust.shared_url if srng.random() < 0.8 else None
         note = "customer's website is a page on a shared host"
@@ -374,8 +381,9 @@ def write(ctx: Ctx, cols: dict[str, list[str]]) -> None:
         masked = row["kind"] == "aws_referral_never_worked" and rng.random() < 0.7 and situation == "ordinary"
         stage, status, acceptance, reject_reason, lost_reason = _lifecycle(ctx, row, ownership, masked)
         target = _target_close(ctx, row, stage, created)
-        website = _website_variant(ctx, domain, ace_id)
-        account = _account_variant(ctx, row, cust)
+        bare = situation == "name_only"  # no key at all: nothing planted on these fields either
+        website = None if bare else _website_variant(ctx, domain, ace_id)
+        account = None if bare else _account_variant(ctx, row, cust)
         if prospect is not None and prospect.get("url"):
             website = prospect["url"]
         if cust is not None:
@@ -391,10 +399,10 @@ def write(ctx: Ctx, cols: dict[str, list[str]]) -> None:
             ctx.mess("masked_end_user", "opportunity", ace_id)
             company, website = MASK, None
         partner_crm_id = None
-        if lead and ownership == "Partner Referral" and rng.random() < 0.45:
+        if lead and not bare and ownership == "Partner Referral" and rng.random() < 0.45:
             partner_crm_id = str(lead.id)
             ctx.mess("partner_crm_id", "opportunity", ace_id)
-        elif lead and ownership == "AWS Referral" and rng.random() < 0.15:
+        elif lead and not bare and ownership == "AWS Referral" and rng.random() < 0.15:
             partner_crm_id = str(lead.id)
             ctx.mess("partner_crm_id", "opportunity", ace_id)
         launched = stage in ("Launched", "Closed Lost")
@@ -455,12 +463,15 @@ def write(ctx: Ctx, cols: dict[str, list[str]]) -> None:
         for seq in range(rng.choice((1, 1, 1, 2, 2, 3))):
             end_user_id += 1
             first, last, email = _contact(ctx, cust, domain, seq)
+            if bare:  # the contacts write from free mail: no company domain anywhere on the registration
+                email = f"{email.split('@')[0]}@{ctx.situation_rng.choice(vocab.GENERIC_MAIL_DOMAINS)}"
             eu_created = created + timedelta(minutes=seq)
             eu_company = company if rng.random() < 0.8 else (cust.brand if cust else prospect["brand"])
             add_row(
                 end_user, id=end_user_id, opportunity_id=ace_id, contact_sequence=seq,
                 company_name=MASK if masked else eu_company,
-                website_url=MASK if masked else (website or (f"https://{domain}" if rng.random() < 0.2 else None)),
+                website_url=MASK if masked else (website or (f"https://{domain}" if rng.random() < 0.2 and not bare
+                                                             else None)),
                 industry=industry, country_code=country,
                 first_name=MASK if masked else first, last_name=MASK if masked else last,
                 email=MASK if masked else email, phone=MASK if masked else f"+1 555 {rng.randint(1000000, 9999999)}",

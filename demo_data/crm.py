@@ -237,8 +237,11 @@ def _typed_ace_ids(ctx: Ctx) -> dict[int, str]:
     """x_studio_ace_opportunity_id as reps type it: sparse and often malformed."""
     rng = ctx.rng
     typed: dict[int, str] = {}
+    keyless = {row["id"] for row in ctx.ace_rows if row.get("situation") == "name_only"}  # demo/situations.py
     for lead in ctx.leads:
         skip = rng.random() > 0.35
+        if lead.ace_ids and lead.ace_ids[0] in keyless:
+            continue
         if not lead.ace_ids or (skip and not (len(lead.ace_ids) > 1 and "ace_id_two_ids" not in ctx.planted)):
             continue
         ace = lead.ace_ids[0]

@@ -16,6 +16,11 @@ Every ACE opportunity gets one situation label in `truth.ace_situation` (`ordina
                        under the parent's lead.
 - `script`             the name typed with homoglyphs (Cyrillic/Greek look-alike letters), invisible characters
                        (zero-width space, soft hyphen, BOM) or full-width forms.
+- `name_only`          the registration carries no key at all: no AWS account id, no website, no CRM id, the
+                       contacts write from free mail, and the lead has no ACE id typed on it; only the company name
+                       (as reps type it) and the dates tie it to its lead. Also planted on registrations of known
+                       customers that have no lead (another deal of the customer that never reached Odoo), so a fit
+                       sees both sides: the same name with the deal's dates, and the same name without them.
 
 Shares at scale 1.0 (of linked / unlinked ACE opportunities) are set in SHARES.
 """
@@ -27,7 +32,9 @@ import random
 from demo_data import names
 
 # share of linked ACE opportunities per situation, and of opportunities without a lead
-SHARES = {"renamed": 0.04, "account_moved": 0.02, "parent_subsidiary": 0.03, "script": 0.03}
+SHARES = {"renamed": 0.04, "account_moved": 0.02, "parent_subsidiary": 0.03, "script": 0.03, "name_only": 0.10}
+# share of the registrations of known customers without a lead that carry no key either (situation name_only)
+NAME_ONLY_UNLINKED_SHARE = 0.3
 NO_MATCH_SHARES = {"namesake": 0.10, "shared_domain": 0.05}
 # shared pages: (host, path template); the host is what a domain key sees
 SHARED_SITES = (

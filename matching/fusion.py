@@ -61,6 +61,9 @@ TERMS: dict[str, str] = {
     "country_mismatch": "ACE and Odoo countries differ",
     "account_name_conflict": "same AWS account id but the names disagree (< 0.6)",
     "key_match": "any exact key (account id, unshared domain, typed ACE id, partner CRM id)",
+    # "this deal or another deal of the same customer" when the name is all that ties them
+    "sole_similar_name_near": "the only similar-name candidate created within 30 days of the ACE opportunity",
+    "nearest_similar_name_lead": "the lead created nearest to the ACE opportunity among its similar-name candidates",
 }
 BGE_M3_ONLY = ("sparse_similarity", "colbert_score")
 
@@ -108,8 +111,14 @@ def feature_rows(candidates: list[dict]) -> list[dict[str, float | None]]:
     best_identity: dict[str, float] = {}
     best_title: dict[str, float] = {}
     key_candidates: dict[str, int] = {}
+    nearest_named: dict[str, float] = {}  # ACE opportunity -> smallest creation gap among its similar-name leads
+    named_near: dict[str, int] = {}  # ACE opportunity -> its similar-name leads created within NEAR_DAYS
     for row in candidates:
         ace = row["ace_opportunity_id"]
+        name, lag = _num(row.get("name_similarity")), _num(row.get("created_lag_days"))
+        if name is not None and name >= NAME_SUPPORT and lag is not None:
+            nearest_named[ace] = min(nearest_named.get(ace, math.inf), abs(lag))
+            named_near[ace] = named_near.get(ace, 0) + (abs(lag) <= NEAR_DAYS)
         if row.get("has_account_id_match") or row.get("has_domain_match"):
             key_candidates[ace] = key_candidates.get(ace, 0) + 1
         for best, column in ((best_context, "context_similarity"), (best_identity, "identity_similarity"),
@@ -172,18 +181,36 @@ def feature_rows(candidates: list[dict]) -> list[dict[str, float | None]]:
             "account_name_conflict": float(bool(row.get("has_account_id_match")) and name is not None
                                            and name < NAME_CONFLICT),
             "key_match": float(_has_key(row)),
+            "sole_similar_name_near": None if name is None or lag is None
+            else float(name >= NAME_SUPPORT and abs(lag) <= NEAR_DAYS and named_near[ace] == 1),
+            "nearest_similar_name_lead": None if name is None or lag is None
+            else float(name >= NAME_SUPPORT and abs(lag) <= nearest_named[ace] + 1e-9),
         })
     return rows
 
 
 NAME_SUPPORT = 0.9  # a name this similar (and not shared by several customers) supports a pair on its own
 NAME_CONFLICT = 0.6  # below this the names disagree
+NEAR_DAYS = 30  # creation dates this close: the same deal, unless the customer has several leads that close
 IDENTITY_SUPPORT = 0.85  # identity-embedding similarity that can stand in for a name (aliases, acronyms)
 
 
 def _country_mismatch(row: dict) -> float | None:
     ace, odoo = row.get("ace_country_code"), row.get("odoo_country_code")
     return None if not ace or not odoo else float(ace.strip().upper() != odoo.strip().upper())
+
+
+def names_agree(row: dict) -> bool:
+    """The company names support the pair on their own: similar, not shared by several Odoo customers, and not
+    in different countries."""
+    name = _num(row.get("name_similarity"))
+    return (name is not None and name >= NAME_SUPPORT and int(row.get("odoo_name_customers") or 1) == 1
+            and _country_mismatch(row) != 1.0)
+
+
+def _has_id_link(row: dict) -> bool:
+    """An explicit id ties the pair: the ACE id typed on the lead, or the lead id ACE carries."""
+    return bool(row.get("has_typed_ace_id_match") or row.get("has_partner_crm_id_match"))
 
 
 def _has_key(row: dict) -> bool:
@@ -218,7 +245,10 @@ def apply_guards(scored: list[dict[str, float]], candidates: list[dict], pass_th
       as "no match" (where the names agree, the fitted score already weighs whether it is this deal or another
       deal of the same customer);
     - a shared AWS account id next to names that disagree (renamed customer, moved account) is capped below the
-      pass threshold: a person decides.
+      pass threshold: a person decides;
+    - when an explicit id names a lead of the opportunity (the ACE id typed on the lead, the lead id ACE carries),
+      no other lead of it is matched automatically (a copy of the lead, another deal of the same customer): at
+      most review.
     Floors go to one lead per opportunity (its best by the fitted score), so they never reorder its leads.
     """
     cap = _logit(pass_threshold) - 0.02
@@ -227,23 +257,24 @@ def apply_guards(scored: list[dict[str, float]], candidates: list[dict], pass_th
     logits = [sum(c.values()) for c in scored]
     targets = list(logits)
     floor_best: dict[str, int] = {}
+    id_linked = {row["ace_opportunity_id"] for row in candidates if _has_id_link(row)}
     for i, row in enumerate(candidates):
         name = _num(row.get("name_similarity"))
         identity = _num(row.get("identity_similarity"))
-        unique_name = int(row.get("odoo_name_customers") or 1) == 1
-        same_country = _country_mismatch(row) != 1.0
-        names_agree = name is not None and name >= NAME_SUPPORT and unique_name and same_country
+        agree = names_agree(row)
         strong_key = bool(row.get("has_account_id_match") or row.get("has_typed_ace_id_match")
                           or row.get("has_partner_crm_id_match"))
         ids_only = bool(row.get("has_account_id_match")) and not (
             row.get("has_typed_ace_id_match") or row.get("has_partner_crm_id_match") or row.get("has_domain_match"))
-        if not _has_key(row) and not names_agree:
+        if not _has_key(row) and not agree:
             targets[i] = min(targets[i], cap)
             if (name is None or name < NAME_CONFLICT) and (identity is None or identity < IDENTITY_SUPPORT):
                 targets[i] = min(targets[i], review_cap)
         if ids_only and name is not None and name < NAME_CONFLICT:
             targets[i] = min(targets[i], cap)
-        if strong_key and not names_agree:  # the fitted score may sink it for the name: a person decides
+        if row["ace_opportunity_id"] in id_linked and not _has_id_link(row):
+            targets[i] = min(targets[i], cap)
+        if strong_key and not agree:  # the fitted score may sink it for the name: a person decides
             ace = row["ace_opportunity_id"]
             if ace not in floor_best or logits[i] > logits[floor_best[ace]]:
                 floor_best[ace] = i

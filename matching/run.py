@@ -11,6 +11,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -288,10 +289,22 @@ def score_incrementally(cur, candidates: list[dict], family: str, weights: fusio
     return len(subset)
 
 
+def scoring_code_hash() -> str:
+    """Hash of the code that computes the Python signals and turns signals into scores (this module, name
+    similarity, name rarity, terms, guards): a change to it makes the stored scores stale just as new weights do."""
+    from matching import names, signals
+
+    digest = hashlib.sha256()
+    for path in (Path(__file__), Path(fusion.__file__), Path(names.__file__), Path(signals.__file__)):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def weights_version(weights: fusion.Weights, rule_set=None) -> str:
-    """What stored scores were computed with: the weights and rule 4's bands (the guards read them)."""
+    """What stored scores were computed with: the weights, rule 4's bands (the guards read them) and the scoring
+    code."""
     payload = json.dumps([weights.family, weights.prior, weights.weights, weights.stage2,
-                          fusion.band_thresholds(rule_set)], sort_keys=True)
+                          fusion.band_thresholds(rule_set), scoring_code_hash()], sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 

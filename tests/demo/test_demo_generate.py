@@ -7,6 +7,7 @@ import re
 import psycopg2
 
 from demo_data.generate import BILLING_KINDS, PLANTED_KINDS, demo_is_current, format_summary
+from demo_data.vocab import GENERIC_MAIL_DOMAINS
 from revops.settings import ConnectionParts
 
 
@@ -188,4 +189,30 @@ def test_every_ace_opportunity_has_a_situation_and_each_hard_one_is_planted(tiny
     for situation in ("renamed", "account_moved", "parent_subsidiary", "script"):
         assert per.get(situation, (0, 0))[0] >= 1, situation
     assert per["namesake"][1] >= 1 and per["shared_domain"][1] >= 1
+    assert per["name_only"][0] >= 1 and per["name_only"][1] >= 1  # this deal, and a deal without a lead
     assert per["ordinary"][0] > sum(linked for s, (linked, _) in per.items() if s != "ordinary")
+
+
+def test_name_only_registrations_carry_no_key(tiny_demo):
+    """Issue 13: a `name_only` registration is tied to its lead by the company name and the dates alone."""
+    import psycopg2
+
+    odoo, apn, _ = tiny_demo
+    with psycopg2.connect(apn.dsn()) as conn, conn.cursor() as cur:
+        cur.execute("""select o.id, o.aws_account_id, o.customer_website, o.partner_crm_unique_identifier,
+                              o.customer_company_name,
+                              coalesce(bool_or(e.website_url is not null
+                                               or coalesce(split_part(e.email, '@', 2) not in %s, false)), false)
+                       from opportunity o join truth.ace_situation s on s.ace_opportunity_id = o.id
+                       left join end_user e on e.opportunity_id = o.id
+                       where s.situation = 'name_only' group by 1, 2, 3, 4, 5""", (GENERIC_MAIL_DOMAINS,))
+        rows = cur.fetchall()
+        cur.execute("select ace_opportunity_id from truth.ace_odoo_match")
+        linked = {row[0] for row in cur.fetchall()}
+    assert rows
+    for ace_id, account, website, crm_id, company, end_user_key in rows:
+        assert (account, website, crm_id, end_user_key) == (None, None, None, False), ace_id
+    with psycopg2.connect(odoo.dsn()) as conn, conn.cursor() as cur:
+        cur.execute("select x_studio_ace_opportunity_id from crm_lead where x_studio_ace_opportunity_id is not null")
+        typed = " ".join(row[0] for row in cur.fetchall()).upper().replace(" ", "")
+    assert not any(ace_id[1:] in typed for ace_id, *_ in rows if ace_id in linked)

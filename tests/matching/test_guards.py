@@ -52,6 +52,16 @@ def test_floors_keep_the_order_of_an_opportunitys_leads_and_contributions_sum_to
     assert "guard" in out[1] and "guard" not in out[0]
 
 
+def test_no_automatic_match_past_a_lead_an_explicit_id_names():
+    rows = [pair(lead=1, has_typed_ace_id_match=True, name_similarity=1.0, odoo_name_customers=1),
+            pair(lead=2, has_domain_match=True, name_similarity=1.0, odoo_name_customers=1)]  # its copy
+    out = fusion.apply_guards([{"prior": -3.0}, {"prior": 7.0}], rows, PASS, REVIEW)
+    confidences = [fusion.sigmoid(sum(c.values())) for c in out]
+    assert REVIEW <= confidences[1] < PASS  # a person picks between the named lead and its copy
+    [alone] = fusion.apply_guards([{"prior": 7.0}], rows[1:], PASS, REVIEW)
+    assert fusion.sigmoid(sum(alone.values())) > PASS  # without an id naming another lead: left to the fit
+
+
 def test_new_terms():
     [row] = fusion.feature_rows([pair(has_account_id_match=True, name_similarity=0.95, odoo_name_customers=4,
                                       ace_country_code="de", odoo_country_code="DE")])
@@ -59,6 +69,23 @@ def test_new_terms():
     assert row["country_mismatch"] == 0.0 and row["key_match"] == 1.0 and row["account_name_conflict"] == 0.0
     [row] = fusion.feature_rows([pair(has_account_id_match=True, name_similarity=0.3)])
     assert row["account_name_conflict"] == 1.0 and row["country_mismatch"] is None and row["name_common"] is None
+
+
+def test_same_customer_this_deal_or_another_deal():
+    """Key-less pairs tied by the name: the lead created nearest to the ACE opportunity among its similar-name
+    candidates, and whether it is the only one of them created within 30 days (one deal in the window)."""
+    rows = fusion.feature_rows([
+        pair(lead=1, name_similarity=1.0, created_lag_days=6.0),  # this deal
+        pair(lead=2, name_similarity=1.0, created_lag_days=-200.0),  # another deal of the customer
+        pair(lead=3, name_similarity=0.4, created_lag_days=1.0),  # another company, same week
+        pair(lead=4, name_similarity=1.0),  # no dates: no evidence either way
+    ])
+    assert [r["nearest_similar_name_lead"] for r in rows] == [1.0, 0.0, 0.0, None]
+    assert [r["sole_similar_name_near"] for r in rows] == [1.0, 0.0, 0.0, None]
+    two_in_window = fusion.feature_rows([pair(lead=1, name_similarity=1.0, created_lag_days=6.0),
+                                         pair(lead=2, name_similarity=0.95, created_lag_days=-20.0)])
+    assert [r["nearest_similar_name_lead"] for r in two_in_window] == [1.0, 0.0]
+    assert [r["sole_similar_name_near"] for r in two_in_window] == [0.0, 0.0]  # ambiguous: neither is alone
 
 
 @pytest.mark.parametrize("typed, odoo", [
