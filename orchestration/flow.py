@@ -100,9 +100,13 @@ def call(task_object, *args, **kwargs):
 def extract_source(source: str, full_refresh: bool) -> dict:
     from extract.pipeline import run_extract
 
-    result = run_extract(source, full_refresh=full_refresh)
-    return {"source": source, "rows": result.rows, "seconds": round(result.seconds, 2),
-            "deleted_at_source": result.deleted_by_table}
+    # the run's source_contract stage has just checked the contract of every source
+    result = run_extract(source, full_refresh=full_refresh, contract_checked=True)
+    extracted = {"source": source, "rows": result.rows, "seconds": round(result.seconds, 2),
+                 "deleted_at_source": result.deleted_by_table}
+    if result.skipped:
+        extracted["skipped"] = result.skipped
+    return extracted
 
 
 @task(retries=retries(1), retry_condition_fn=transient_only, retry_delay_seconds=10, task_run_name="dbt-{label}")
@@ -245,7 +249,7 @@ def _run_stages(full_refresh: bool, with_report: bool, allow_raw_shrink: bool, l
         review.ensure()  # schema review (people's reviews, append-only): dbt reads it as a source, no run drops it
 
         with runlog.stage(run_id, "source_contract") as record:
-            # every source's contracted columns, before anything is written (extract checks its own again)
+            # every source's contracted columns, before anything is written (the extracts rely on it)
             from extract.pipeline import SOURCES, check_contract
 
             for source in SOURCES:
