@@ -104,8 +104,8 @@ def extract_source(source: str, full_refresh: bool) -> dict:
     result = run_extract(source, full_refresh=full_refresh, contract_checked=True)
     extracted = {"source": source, "rows": result.rows, "seconds": round(result.seconds, 2),
                  "deleted_at_source": result.deleted_by_table}
-    if result.skipped:
-        extracted["skipped"] = result.skipped
+    if result.skipped:  # the stage itself ran (it read the source's fingerprint); dlt did not
+        extracted["dlt"] = f"not run: {result.skipped}"
     return extracted
 
 
