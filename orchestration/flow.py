@@ -119,7 +119,10 @@ def dbt_build(label: str, selector: str, full_refresh: bool, rule_set: RuleSet) 
         args.append("--full-refresh")
     nodes = run_dbt(args, rule_set)
     models = [n for n in nodes if n["node"].startswith(("model.", "snapshot."))]
-    return {"models": len(models), "tests": len(nodes) - len(models), "rows": sum(n["rows"] or 0 for n in models)}
+    slowest = sorted(nodes, key=lambda n: n["seconds"] or 0, reverse=True)[:8]  # where the stage's time goes
+    return {"models": len(models), "tests": len(nodes) - len(models), "rows": sum(n["rows"] or 0 for n in models),
+            "node_seconds": round(sum(n["seconds"] or 0 for n in nodes), 2),
+            "slowest": {n["node"]: round(n["seconds"] or 0, 2) for n in slowest}}
 
 
 def _embed_here() -> dict:
