@@ -38,8 +38,9 @@ def _table_part(table: str, cursor: str) -> str:
                 from public."{table}" as t""")
 
 
-def source_fingerprint(engine: sa.engine.Engine, tables: dict[str, str]) -> str:
-    """The fingerprint of `tables` ({table: cursor column}) at the source: two queries."""
+def source_fingerprint(engine: sa.engine.Engine, tables: dict[str, str]) -> tuple[str, dict[str, tuple[int, int]]]:
+    """The fingerprint of `tables` ({table: cursor column}) at the source (two queries), and each table's id count
+    and checksum ({table: (count, checksum)}: what the delete check compares, so it need not read them again)."""
     with engine.connect() as conn:
         parts = conn.execute(sa.text(" union all ".join(_table_part(t, c) for t, c in sorted(tables.items())))).all()
         columns = conn.execute(
@@ -52,7 +53,8 @@ def source_fingerprint(engine: sa.engine.Engine, tables: dict[str, str]) -> str:
         ).all()
     payload = {"tables": tables, "rows": [list(map(str, row)) for row in parts],
                "columns": [list(map(str, row)) for row in columns]}
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+    ids = {row.source_table: (int(row.row_count), int(row.id_checksum)) for row in parts}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest(), ids
 
 
 def recorded(cur, source: str, raw_tables: list[str]) -> str | None:

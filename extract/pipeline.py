@@ -136,7 +136,7 @@ def run_extract(source_name: str, full_refresh: bool = False, contract_checked: 
         if not contract_checked:
             contract.check_source(engine, source_name, list(tables))
         # a full refresh reads everything anyway: it records no fingerprint (the next incremental run does)
-        current = None if full_refresh else fingerprint.source_fingerprint(engine, tables)
+        current, source_ids = (None, None) if full_refresh else fingerprint.source_fingerprint(engine, tables)
         with warehouse.connect() as conn, conn.cursor() as cur:
             if current is not None and fingerprint.recorded(cur, source_name, raw_tables) == current:
                 result = ExtractResult(source_name, time.monotonic() - started,
@@ -157,7 +157,7 @@ def run_extract(source_name: str, full_refresh: bool = False, contract_checked: 
         p.sync_schema()  # also create tables that are empty at the source, so dbt always finds them
         counts = p.last_trace.last_normalize_info.row_counts if p.last_trace.last_normalize_info else {}
         # an incremental run never sees hard deletes: reconcile ids (a full refresh mirrors the source already)
-        deleted = {} if full_refresh else reconcile_deletes(engine, source_name, list(tables))
+        deleted = {} if full_refresh else reconcile_deletes(engine, source_name, list(tables), source_ids)
         rows = {table: n for table, n in counts.items() if not table.startswith("_dlt")}
         _analyze(sorted({table for table, n in rows.items() if n} | set(deleted)))
         if current is not None:
