@@ -78,7 +78,7 @@ def ingest(options: dict) -> dict:
 
     sources = {}
     try:
-        for name, (_, source_parts) in SOURCES.items():
+        for name, source_parts in SOURCES.items():
             result = run_extract(name, full_refresh=True)
             sources[name] = {"parts": source_parts(), "seconds": result.seconds, "rows_by_table": result.rows_by_table}
         with psycopg2.connect(scratch.dsn()) as conn, conn.cursor() as cur:

@@ -270,3 +270,34 @@ def test_kill_9_during_a_full_refresh_never_empties_raw(sources):
                            "union all select 'res_country', count(*) from raw.odoo_res_country"))
     assert after == before
     assert seen_loading or process.returncode == 0
+
+
+def test_an_unchanged_source_skips_dlt_and_any_change_brings_it_back(sources):
+    """Issue 14: an idle extract reads one fingerprint per source (counts, newest cursors, id checksums, columns)
+    instead of running dlt; an insert, an update, a delete, an edit of a row without a cursor value and a new
+    column each make the next extract run dlt again."""
+    odoo, _, wh = sources
+    execute(odoo, """
+        insert into res_country (name, code, write_date)
+        select jsonb_build_object('en_US', 'Country ' || g), chr(65 + g), '2026-01-01' from generate_series(0, 9) as g;
+        insert into res_country (name, code, write_date) values ('{"en_US": "No write date"}', 'ZZ', null);
+    """)
+    assert run_extract("odoo").rows_by_table["odoo_res_country"] == 11
+    idle = run_extract("odoo")
+    assert idle.skipped and idle.rows == 0 and idle.deleted_by_table == {}
+
+    changes = [
+        "insert into res_country (name, code, write_date) values ('{\"en_US\": \"New\"}', 'NW', '2026-02-01')",
+        "update res_country set code = 'QQ', write_date = '2026-03-01' where code = 'A'",
+        "update res_country set code = 'ZY' where code = 'ZZ'",  # no cursor value: dlt re-reads it anyway
+        "delete from res_country where code = 'B'",
+        "alter table res_country add column c_region varchar",
+    ]
+    for change in changes:
+        execute(odoo, change)
+        moved = run_extract("odoo")
+        assert not moved.skipped, change
+        assert run_extract("odoo").skipped, change
+    assert query(wh, "select count(*), count(*) filter (where code in ('QQ', 'ZY', 'NW')) from raw.odoo_res_country")[0] == (11, 3)
+    assert run_extract("odoo", full_refresh=True).skipped is None  # a full refresh always reloads
+    assert not run_extract("odoo").skipped  # and records no fingerprint: the next incremental extract runs dlt
