@@ -46,6 +46,7 @@ def main() -> None:
                 "opportunities": opportunities,
                 "accounts": accounts,
                 "build_seconds": round(seconds, 1),
+                "phase_seconds": dict(report.LAST_BUILD_SECONDS),
                 "pages": pages,
                 "build_mb": round(size / 1e6, 1),
             }
