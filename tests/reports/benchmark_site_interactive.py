@@ -20,7 +20,7 @@ the URL run them in DuckDB in the browser: ~1.5 s of DuckDB start-up and parquet
 with `revops.report.build(warehouse, reports_dir=<a checkout of its reports/>)`) and prints each page's reference
 median and the ratio. Measured 2026-12-04 (branch site2, scale 0.01 test warehouse, machine loaded), `--rounds 2`,
 medians this branch / previous commit: POD review 2.87 / 3.52 s (0.82), Cost Explorer 1.94 / 2.66 (0.73), account
-3.47 / 2.73 (1.27, the grouped picker's options run in the browser), service 3.23 / 2.80, payer 3.11 / 2.73,
+3.47 / 2.73 (1.27, with a payer/customer switch since removed: its options ran in the browser), service 3.23 / 2.80, payer 3.11 / 2.73,
 opportunity 3.42 / 2.80 (pages not changed: ~15-20 % drift), overview 2.98 / 2.87, lists 0.53 / 0.58-0.61.
 
 The detail pages open the largest account and the first opportunity of the data the site was built from (its
