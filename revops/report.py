@@ -257,8 +257,12 @@ def build(
     The strict build fails on any query or component error, so a broken page never ships.
     """
     reports_dir = Path(reports_dir)
+    phases = LAST_BUILD_SECONDS
+    phases.clear()
+    started = time.monotonic()
     install(reports_dir)
     npm = _npm()
+    phases["install"] = round(time.monotonic() - started, 1)
 
     env = _base_env()
     prefix = f"EVIDENCE_SOURCE__{SOURCE_NAME}__"
@@ -280,9 +284,11 @@ def build(
             f"the report's source queries read {', '.join(missing)}, which do not exist in {where}: "
             "build the marts first (dbt build)"
         )
+    started = time.monotonic()
     output = _run(
         [npm, "run", "sources"], reports_dir, env, timeout_s, f"evidence sources ({where})", done_marker="Done!"
     )
+    phases["sources"] = round(time.monotonic() - started, 1)
     failed = [line.strip() for line in _tail(output, len(output)).splitlines() if "✖" in line or "[ ! ]" in line]
     if failed or "Done!" not in output:
         raise ReportError(
@@ -291,14 +297,22 @@ def build(
     repaired = write_empty_parquet_files(reports_dir)
     if repaired:
         log.info("source queries with no rows (written as empty tables): %s", ", ".join(repaired))
+    started = time.monotonic()
     _run([npm, "run", "build:strict" if strict else "build"], reports_dir, env, timeout_s, "evidence build")
+    phases["evidence_build"] = round(time.monotonic() - started, 1)
 
     if not (build_dir / "index.html").is_file():
         raise ReportError(f"evidence build finished but {build_dir / 'index.html'} is missing")
     pruned = prune_prerendered_queries(build_dir)
     if pruned:
         log.info("dropped %d prerendered query results over %d bytes (they run in the browser)", len(pruned), PRERENDERED_MAX_BYTES)
+    log.info("report build seconds by phase: %s", phases)
     return build_dir
+
+
+# Seconds of each phase of the last `build()` in this process (install, sources, evidence_build): the build benchmark
+# prints them, so a slow build says whether the marts' export or Evidence's own compile and prerender took the time.
+LAST_BUILD_SECONDS: dict[str, float] = {}
 
 
 # A prerendered query result larger than this is dropped from the build: the browser fetches every prerendered result

@@ -16,6 +16,13 @@ its prerendered results), accounts 0.5 s, opportunities 0.4 s, opportunity 2.0 s
 4,800-option dropdown), account 3.2 s, service 3.0 s, payer 3.4 s, POD review 4.7 s. Pages whose queries depend on
 the URL run them in DuckDB in the browser: ~1.5 s of DuckDB start-up and parquet registration come first.
 
+`--reference DIR` times a second build of the same warehouse in the same run (e.g. the previous commit's site built
+with `revops.report.build(warehouse, reports_dir=<a checkout of its reports/>)`) and prints each page's reference
+median and the ratio. Measured 2026-12-04 (branch site2, scale 0.01 test warehouse, machine loaded), `--rounds 2`,
+medians this branch / previous commit: POD review 2.87 / 3.52 s (0.82), Cost Explorer 1.94 / 2.66 (0.73), account
+3.47 / 2.73 (1.27, with a payer/customer switch since removed: its options ran in the browser), service 3.23 / 2.80, payer 3.11 / 2.73,
+opportunity 3.42 / 2.80 (pages not changed: ~15-20 % drift), overview 2.98 / 2.87, lists 0.53 / 0.58-0.61.
+
 The detail pages open the largest account and the first opportunity of the data the site was built from (its
 parquet files in build/data), not of the warehouse: `make test` rebuilds reports/build from the test warehouse, and
 ids taken from the dev warehouse were then missing from the site (the pages never became interactive; they now say
@@ -69,20 +76,14 @@ def detail_ids(build_dir: Path) -> dict[str, str]:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=3)
-    args = parser.parse_args()
-    build_dir = report.REPORTS_DIR / "build"
-    if not (build_dir / "index.html").is_file():
-        raise SystemExit(f"no built site in {build_dir}: run `revops report` first")
-    ids = detail_ids(build_dir)
+def measure(build_dir: Path, ids: dict[str, str], rounds: int) -> tuple[dict, list]:
+    """Each page's load times (ms, `rounds` opens) on the site in `build_dir`, their median and the target check."""
     with tempfile.TemporaryDirectory() as artifacts:
         plan = {
             "buildDir": str(build_dir),
             "artifacts": artifacts,
             "interactiveOnly": True,
-            "rounds": args.rounds,
+            "rounds": rounds,
             "pages": {
                 "overview": "/",
                 "cost-explorer": "/cost-explorer",
@@ -108,9 +109,34 @@ def main() -> None:
         measured = [ms for ms in times if ms is not None]  # None: not interactive within the browse timeout
         median = statistics.median(measured) if len(measured) == len(times) else None
         pages[name] = {"ms": times, "median_ms": median, "meets_target": median is not None and median <= TARGET_MS}
-    print(json.dumps({"target_ms": TARGET_MS, "cpu_count": os.cpu_count(), "pages": pages,
+    return pages, seen["failures"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--build-dir", type=Path, default=report.REPORTS_DIR / "build", help="the site to time")
+    parser.add_argument(
+        "--reference", type=Path, default=None,
+        help="another build of the same warehouse (e.g. the previous commit's site) timed in the same run: each page "
+        "gets its reference median and the ratio (this site / reference)",
+    )
+    args = parser.parse_args()
+    build_dir = args.build_dir
+    if not (build_dir / "index.html").is_file():
+        raise SystemExit(f"no built site in {build_dir}: run `revops report` first")
+    ids = detail_ids(build_dir)
+    pages, failures = measure(build_dir, ids, args.rounds)
+    if args.reference is not None:
+        reference, reference_failures = measure(args.reference, ids, args.rounds)
+        failures += [f"reference: {failure}" for failure in reference_failures]
+        for name, page in pages.items():
+            ref = reference.get(name, {}).get("median_ms")
+            page["reference_median_ms"] = ref
+            page["ratio"] = round(page["median_ms"] / ref, 2) if ref and page["median_ms"] is not None else None
+    print(json.dumps({"target_ms": TARGET_MS, "cpu_count": os.cpu_count(), "ids": ids, "pages": pages,
                       "all_meet_target": all(p["meets_target"] for p in pages.values()),
-                      "failures": seen["failures"]}, indent=1))
+                      "failures": failures}, indent=1))
 
 
 if __name__ == "__main__":

@@ -43,6 +43,7 @@ const result = {
 	drilldown: {},
 	serviceDrill: {},
 	payer: {},
+	accountPicker: {},
 	missing: {},
 	pod: {},
 	interactiveMs: {},
@@ -314,6 +315,21 @@ async function browseAndCheck() {
 	await inspect('cost-explorer-payer');
 	result.payer.summary = await testid('payer-summary');
 	result.payer.accountRows = await page.locator('[data-testid="payer-accounts"] table:visible tr:has(td)').allInnerTexts();
+
+	// The account page's picker is grouped: payer -> its linked accounts; typing a payer id lists that payer's accounts.
+	await page.goto(`${base}/cost-explorer/account/?account=${plan.drillAccount}`, { waitUntil: 'networkidle' });
+	await settle();
+	const pickerTitle = 'Linked account';
+	const pickerLabels = async (typed) => {
+		await page.locator('button[role="combobox"]').filter({ hasText: pickerTitle }).first().click();
+		await page.getByPlaceholder(pickerTitle).fill(typed);
+		await page.waitForTimeout(500);
+		const labels = (await page.locator('[data-cmdk-item]').allInnerTexts()).map((t) => t.trim()).slice(0, 10);
+		await page.keyboard.press('Escape').catch(() => {});
+		await page.waitForTimeout(300);
+		return labels;
+	};
+	result.accountPicker = { byPayer: await pickerLabels(plan.payer), all: await pickerLabels('') };
 
 	// An id the site's data does not hold says so (instead of waiting on "Pick ... above").
 	await page.goto(`${base}/cost-explorer/account/?account=000000000000`, { waitUntil: 'networkidle' });

@@ -387,7 +387,7 @@ def test_tables_fit_a_laptop_window(browsed):
 def test_tables_and_charts_have_visible_download_buttons(browsed):
     seen, _, _ = browsed
     # one per table or chart (a chart and the table of the same rows share one)
-    expected = {"cost-explorer-account": 5, "cost-explorer-service": 2, "cost-explorer-payer": 3, "cost-explorer-selection": 6,
+    expected = {"overview": 6, "cost-explorer-account": 5, "cost-explorer-service": 2, "cost-explorer-payer": 3, "cost-explorer-selection": 6,
                 "pod-review": 2, "pod-opportunity": 4, "pod-opportunities": 1, "cost-explorer-accounts": 1}
     for name, count in expected.items():
         assert seen["pages"][name]["downloadButtons"] >= count, (name, seen["pages"][name]["downloadButtons"])
@@ -434,6 +434,17 @@ def test_payer_row_opens_the_payer_view(browsed):
     )[0][0]
     assert payer["summary"].lstrip().startswith(f"{linked} linked accounts"), payer["summary"]
     assert len(payer["accountRows"]) == min(linked, 15), payer["accountRows"]
+
+
+def test_account_picker_is_grouped_by_payer_or_customer(browsed):
+    """The account page's picker lists payer -> linked accounts with the customer (typing a payer id finds its accounts)."""
+    seen, plan, _ = browsed
+    picker = seen["accountPicker"]
+    # the search box ranks fuzzy matches too: the payer's accounts are among the first options, under the payer
+    ours = [label for label in picker["byPayer"] if label.startswith(f"Payer {plan['payer']} ")]
+    assert ours and all(" ▸ " in label for label in ours), picker["byPayer"]
+    listed = picker["all"]
+    assert listed and all(label.startswith("Payer ") and " ▸ " in label for label in listed), listed
 
 
 def test_unknown_ids_say_they_are_not_in_the_data(browsed):
