@@ -1,0 +1,120 @@
+// Profile one page of the built report site in headless Chromium: what it fetches and when, and what blocks it.
+//   node tests/reports/profile_page.mjs <build dir> <url path> [rounds]
+// Prints one JSON object: per round the time to interactive (the benchmark's rule: no "Loading...", and the
+// heading names the id of a detail page), the main-thread long tasks, and the network requests (path, bytes,
+// start and end in ms from navigation), grouped by kind (scripts, DuckDB wasm, parquet files and their ranges,
+// prerendered query results). A profiling aid for issue 16 (benchmark_site_interactive.py measures every page).
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const reportsDir = path.resolve(here, '../../reports');
+const require = createRequire(path.join(reportsDir, 'package.json'));
+const { chromium } = require('playwright-core');
+
+const [buildDir, urlPath, roundsArg] = process.argv.slice(2);
+const rounds = Number(roundsArg ?? 2);
+const freePort = () =>
+	new Promise((resolve) => {
+		const server = net.createServer();
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address();
+			server.close(() => resolve(port));
+		});
+	});
+const port = await freePort();
+const base = `http://127.0.0.1:${port}`;
+const server = spawn(
+	path.join(reportsDir, 'node_modules/.bin/serve'),
+	['--no-clipboard', '--no-request-logging', '-l', `tcp://127.0.0.1:${port}`, buildDir],
+	{ stdio: 'ignore' }
+);
+for (let i = 0; i < 100; i++) {
+	if (await fetch(`${base}/`).then(() => true, () => false)) break;
+	await new Promise((r) => setTimeout(r, 200));
+}
+const kind = (p) =>
+	p.endsWith('.wasm') ? 'duckdb-wasm'
+	: p.endsWith('.parquet') ? 'parquet'
+	: p.includes('prerendered_queries') || p.endsWith('all-queries.json') ? 'prerendered'
+	: p.endsWith('.js') ? 'script'
+	: p.endsWith('.css') ? 'css'
+	: 'other';
+const browser = await chromium.launch({
+	executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+	args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run']
+});
+const out = { url: urlPath, rounds: [] };
+try {
+	const page = await browser.newPage({ viewport: { width: 1366, height: 1000 }, timezoneId: 'UTC' });
+	for (let round = 0; round < rounds; round++) {
+		const requests = [];
+		let started = 0;
+		const onRequest = (req) => requests.push({ req, start: Date.now() - started });
+		page.on('request', onRequest);
+		await page.addInitScript(() => {
+			window.__longTasks = [];
+			new PerformanceObserver((list) => {
+				for (const e of list.getEntries()) window.__longTasks.push([Math.round(e.startTime), Math.round(e.duration)]);
+			}).observe({ type: 'longtask', buffered: true });
+		});
+		const id = new URL(base + urlPath).searchParams.values().next().value ?? null;
+		started = Date.now();
+		await page.goto(base + urlPath, { waitUntil: 'load' });
+		const loaded = Date.now() - started;
+		await page.waitForFunction(
+			(id) => {
+				if (document.body.innerText.includes('Loading...')) return false;
+				const main = document.querySelector('#evidence-main-article');
+				if (!main) return false;
+				if (id) return [...main.querySelectorAll('h1')].some((h) => h.innerText.includes(id));
+				return Boolean(main.querySelector('h1, table, canvas'));
+			},
+			id,
+			{ timeout: 90000 }
+		);
+		const interactive = Date.now() - started;
+		await page.waitForTimeout(1500);
+		page.off('request', onRequest);
+		const longTasks = await page.evaluate(() => window.__longTasks);
+		const rows = [];
+		for (const { req, start } of requests) {
+			const res = await req.response().catch(() => null);
+			const timing = req.timing();
+			const sizes = await req.sizes().catch(() => ({ responseBodySize: 0 }));
+			const p = new URL(req.url()).pathname;
+			rows.push({
+				path: p,
+				kind: kind(p),
+				status: res?.status(),
+				range: (await req.allHeaders())['range'] ?? null,
+				bytes: sizes.responseBodySize,
+				start,
+				end: timing.responseEnd > 0 ? Math.round(start + timing.responseEnd) : null
+			});
+		}
+		const byKind = {};
+		for (const r of rows) {
+			const k = (byKind[r.kind] ??= { requests: 0, bytes: 0, lastEnd: 0 });
+			k.requests++;
+			k.bytes += r.bytes;
+			k.lastEnd = Math.max(k.lastEnd, r.end ?? 0);
+		}
+		const parquet = {};
+		for (const r of rows.filter((r) => r.kind === 'parquet')) {
+			const name = r.path.split('/').at(-1);
+			const p = (parquet[name] ??= { requests: 0, bytes: 0, first: r.start, last: 0 });
+			p.requests++;
+			p.bytes += r.bytes;
+			p.last = Math.max(p.last, r.end ?? 0);
+		}
+		out.rounds.push({ loadMs: loaded, interactiveMs: interactive, longTasks, byKind, parquet, requests: rows });
+	}
+} finally {
+	await browser.close();
+	server.kill();
+}
+console.log(JSON.stringify(out, null, 1));
