@@ -187,7 +187,9 @@ def _account_variant(ctx: Ctx, row: dict, cust: Customer | None) -> str | None:
             ctx.mess("account_id_unknown", "opportunity", ace_id)
             return f"{rng.randrange(10**11, 10**12)}"
         return None
-    if ctx.chance(0.45, "account_id_missing"):
+    # the typed variants below need an id: until each was planted once (tiny scales) no id goes missing
+    variants_planted = {"account_id_dashes", "account_id_lost_zero"} <= ctx.planted
+    if (rng.random() < 0.45 or "account_id_missing" not in ctx.planted) and variants_planted:
         ctx.mess("account_id_missing", "opportunity", ace_id)
         return None
     lead = row.get("lead")
