@@ -26,6 +26,12 @@ def test_context_alone_never_reaches_the_automatic_band():
     assert REVIEW <= guarded_confidence(8.0, alias) < PASS  # may be right: a person decides
 
 
+def test_a_pair_ruled_out_shows_a_low_confidence_not_almost_review():
+    similar_project = pair(name_similarity=0.35, identity_similarity=0.3, context_similarity=0.95)
+    assert guarded_confidence(8.0, similar_project) == pytest.approx(fusion.NOT_A_MATCH_CONFIDENCE, abs=1e-4)  # contributions are rounded
+    assert guarded_confidence(-6.0, similar_project) == pytest.approx(fusion.sigmoid(-6.0))  # a lower score is kept
+
+
 def test_a_name_shared_by_several_customers_or_abroad_does_not_auto_match():
     common = pair(name_similarity=1.0, odoo_name_customers=4, ace_country_code="DE", odoo_country_code="DE")
     abroad = pair(name_similarity=1.0, odoo_name_customers=1, ace_country_code="FR", odoo_country_code="US")
