@@ -4,38 +4,15 @@
 // the Cost Explorer selections to make. The script serves the folder with `serve` (Range requests) on
 // 127.0.0.1, opens every page, waits until its browser-side queries have rendered, saves a full-page
 // screenshot, and prints one JSON object with what it saw; the Python test compares it with the marts.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const reportsDir = path.resolve(here, '../../reports');
-const require = createRequire(path.join(reportsDir, 'package.json'));
-const { chromium } = require('playwright-core');
+import { launchChromium, serveBuild } from './site_server.mjs';
 
 const plan = JSON.parse(readFileSync(process.argv[2], 'utf8'));
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const timeout = Number(process.env.BROWSE_TIMEOUT_MS ?? 90000);
 
-const freePort = () =>
-	new Promise((resolve) => {
-		const server = net.createServer();
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address();
-			server.close(() => resolve(port));
-		});
-	});
-
-const port = await freePort();
-const base = `http://127.0.0.1:${port}`;
-const server = spawn(
-	path.join(reportsDir, 'node_modules/.bin/serve'),
-	['--no-clipboard', '--no-request-logging', '-l', `tcp://127.0.0.1:${port}`, plan.buildDir],
-	{ stdio: 'ignore' }
-);
+const site = await serveBuild(plan.buildDir);
+const { port, base } = site;
 const result = {
 	port,
 	pages: {},
@@ -163,22 +140,8 @@ async function pickOption(title, label) {
 }
 
 try {
-	for (let i = 0; i < 100; i++) {
-		if (await fetch(`${base}/`).then(() => true, () => false)) break;
-		await new Promise((r) => setTimeout(r, 200));
-	}
-	browser = await chromium.launch({
-		executablePath: chromiumPath,
-		args: [
-			'--headless',
-			'--no-sandbox',
-			'--disable-gpu',
-			'--disable-background-networking',
-			'--disable-component-update',
-			'--disable-sync',
-			'--no-first-run'
-		]
-	});
+	await site.ready();
+	browser = await launchChromium();
 	page = await browser.newPage({ viewport: { width: 1366, height: 1000 }, timezoneId: 'UTC' });
 	page.setDefaultTimeout(timeout);
 	page.on('console', (msg) => msg.type() === 'error' && result.consoleErrors.push(msg.text()));
@@ -222,7 +185,7 @@ try {
 	await page?.screenshot({ path: path.join(plan.artifacts, 'failed.png'), fullPage: true }).catch(() => {});
 } finally {
 	await browser?.close();
-	server.kill();
+	site.stop();
 }
 console.log(JSON.stringify(result, null, 1));
 process.exit(result.failures.length ? 1 : 0);

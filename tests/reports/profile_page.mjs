@@ -4,38 +4,13 @@
 // heading names the id of a detail page), the main-thread long tasks, and the network requests (path, bytes,
 // start and end in ms from navigation), grouped by kind (scripts, DuckDB wasm, parquet files and their ranges,
 // prerendered query results). A profiling aid for issue 16 (benchmark_site_interactive.py measures every page).
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import net from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const reportsDir = path.resolve(here, '../../reports');
-const require = createRequire(path.join(reportsDir, 'package.json'));
-const { chromium } = require('playwright-core');
+import { launchChromium, serveBuild } from './site_server.mjs';
 
 const [buildDir, urlPath, roundsArg] = process.argv.slice(2);
 const rounds = Number(roundsArg ?? 2);
-const freePort = () =>
-	new Promise((resolve) => {
-		const server = net.createServer();
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address();
-			server.close(() => resolve(port));
-		});
-	});
-const port = await freePort();
-const base = `http://127.0.0.1:${port}`;
-const server = spawn(
-	path.join(reportsDir, 'node_modules/.bin/serve'),
-	['--no-clipboard', '--no-request-logging', '-l', `tcp://127.0.0.1:${port}`, buildDir],
-	{ stdio: 'ignore' }
-);
-for (let i = 0; i < 100; i++) {
-	if (await fetch(`${base}/`).then(() => true, () => false)) break;
-	await new Promise((r) => setTimeout(r, 200));
-}
+const site = await serveBuild(buildDir);
+const { base } = site;
+await site.ready();
 const kind = (p) =>
 	p.endsWith('.wasm') ? 'duckdb-wasm'
 	: p.endsWith('.parquet') ? 'parquet'
@@ -43,10 +18,7 @@ const kind = (p) =>
 	: p.endsWith('.js') ? 'script'
 	: p.endsWith('.css') ? 'css'
 	: 'other';
-const browser = await chromium.launch({
-	executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-	args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run']
-});
+const browser = await launchChromium();
 const out = { url: urlPath, rounds: [] };
 try {
 	const page = await browser.newPage({ viewport: { width: 1366, height: 1000 }, timezoneId: 'UTC' });
@@ -115,6 +87,6 @@ try {
 	}
 } finally {
 	await browser.close();
-	server.kill();
+	site.stop();
 }
 console.log(JSON.stringify(out, null, 1));
