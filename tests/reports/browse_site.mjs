@@ -6,7 +6,7 @@
 // screenshot, and prints one JSON object with what it saw; the Python test compares it with the marts.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { launchChromium, serveBuild } from './site_server.mjs';
+import { launchChromium, openUntilInteractive, serveBuild } from './site_server.mjs';
 
 const plan = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const timeout = Number(process.env.BROWSE_TIMEOUT_MS ?? 90000);
@@ -154,24 +154,9 @@ try {
 	if (plan.measureInteractive || plan.interactiveOnly) {
 		for (let round = 0; round < (plan.rounds ?? 1); round++) {
 			for (const [name, url] of Object.entries(plan.pages)) {
-				// a detail page (?account=…, ?service=…) is ready when its heading names the id: the prerendered HTML
-				// (built without a query string) shows the page's list or hint until the browser has run its queries
-				const id = new URL(base + url).searchParams.values().next().value ?? null;
-				const started = Date.now();
 				try {
-					await page.goto(base + url, { waitUntil: 'load' });
-					await page.waitForFunction(
-						(id) => {
-							if (document.body.innerText.includes('Loading...')) return false;
-							const main = document.querySelector('#evidence-main-article');
-							if (!main) return false;
-							if (id) return [...main.querySelectorAll('h1')].some((h) => h.innerText.includes(id));
-							return Boolean(main.querySelector('h1, table, canvas'));
-						},
-						id,
-						{ timeout }
-					);
-					(result.interactiveMs[name] ??= []).push(Date.now() - started);
+					const { interactiveMs } = await openUntilInteractive(page, base + url, timeout);
+					(result.interactiveMs[name] ??= []).push(interactiveMs);
 				} catch (err) {
 					// one page that never becomes interactive is reported, the others are still timed
 					(result.interactiveMs[name] ??= []).push(null);

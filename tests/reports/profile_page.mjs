@@ -4,7 +4,7 @@
 // heading names the id of a detail page), the main-thread long tasks, and the network requests (path, bytes,
 // start and end in ms from navigation), grouped by kind (scripts, DuckDB wasm, parquet files and their ranges,
 // prerendered query results). A profiling aid for issue 16 (benchmark_site_interactive.py measures every page).
-import { launchChromium, serveBuild } from './site_server.mjs';
+import { launchChromium, openUntilInteractive, serveBuild } from './site_server.mjs';
 
 const [buildDir, urlPath, roundsArg] = process.argv.slice(2);
 const rounds = Number(roundsArg ?? 2);
@@ -24,8 +24,7 @@ try {
 	const page = await browser.newPage({ viewport: { width: 1366, height: 1000 }, timezoneId: 'UTC' });
 	for (let round = 0; round < rounds; round++) {
 		const requests = [];
-		let started = 0;
-		const onRequest = (req) => requests.push({ req, start: Date.now() - started });
+		const onRequest = (req) => requests.push({ req, at: Date.now() });
 		page.on('request', onRequest);
 		await page.addInitScript(() => {
 			window.__longTasks = [];
@@ -33,27 +32,13 @@ try {
 				for (const e of list.getEntries()) window.__longTasks.push([Math.round(e.startTime), Math.round(e.duration)]);
 			}).observe({ type: 'longtask', buffered: true });
 		});
-		const id = new URL(base + urlPath).searchParams.values().next().value ?? null;
-		started = Date.now();
-		await page.goto(base + urlPath, { waitUntil: 'load' });
-		const loaded = Date.now() - started;
-		await page.waitForFunction(
-			(id) => {
-				if (document.body.innerText.includes('Loading...')) return false;
-				const main = document.querySelector('#evidence-main-article');
-				if (!main) return false;
-				if (id) return [...main.querySelectorAll('h1')].some((h) => h.innerText.includes(id));
-				return Boolean(main.querySelector('h1, table, canvas'));
-			},
-			id,
-			{ timeout: 90000 }
-		);
-		const interactive = Date.now() - started;
+		const { started, loadMs: loaded, interactiveMs: interactive } = await openUntilInteractive(page, base + urlPath, 90000);
 		await page.waitForTimeout(1500);
 		page.off('request', onRequest);
 		const longTasks = await page.evaluate(() => window.__longTasks);
 		const rows = [];
-		for (const { req, start } of requests) {
+		for (const { req, at } of requests) {
+			const start = at - started;
 			const res = await req.response().catch(() => null);
 			const timing = req.timing();
 			const sizes = await req.sizes().catch(() => ({ responseBodySize: 0 }));

@@ -52,3 +52,25 @@ export function launchChromium() {
 		]
 	});
 }
+
+/** Open `url` and wait until it is interactive, the benchmark's rule: no "Loading...", and a detail page
+ * (?account=…, ?service=…) shows a heading naming its id (the prerendered HTML, built without a query string,
+ * shows the page's list or hint until the browser has run its queries). Returns { started, loadMs, interactiveMs }. */
+export async function openUntilInteractive(page, url, timeout) {
+	const id = new URL(url).searchParams.values().next().value ?? null;
+	const started = Date.now();
+	await page.goto(url, { waitUntil: 'load' });
+	const loadMs = Date.now() - started;
+	await page.waitForFunction(
+		(id) => {
+			if (document.body.innerText.includes('Loading...')) return false;
+			const main = document.querySelector('#evidence-main-article');
+			if (!main) return false;
+			if (id) return [...main.querySelectorAll('h1')].some((h) => h.innerText.includes(id));
+			return Boolean(main.querySelector('h1, table, canvas'));
+		},
+		id,
+		{ timeout }
+	);
+	return { started, loadMs, interactiveMs: Date.now() - started };
+}
