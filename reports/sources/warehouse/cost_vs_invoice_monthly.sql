@@ -33,4 +33,5 @@ select
     open_period_aws_cost,
     internal_aws_cost
 from billing.cost_vs_invoice_monthly
-order by billing_month, aws_account_id, service_code
+-- by payer and account, so the parquet's row-group statistics let the account and payer pages skip the rest
+order by payer_aws_account_id, aws_account_id, billing_month, service_code
