@@ -58,6 +58,15 @@ def test_floors_keep_the_order_of_an_opportunitys_leads_and_contributions_sum_to
     assert "guard" in out[1] and "guard" not in out[0]
 
 
+def test_an_account_id_lifts_no_second_lead_when_another_is_already_proposed():
+    moved = pair(lead=1, has_account_id_match=True, name_similarity=0.3)  # the account's former customer
+    rows = [moved, pair(lead=2, has_domain_match=True, name_similarity=1.0, odoo_name_customers=1)]
+    out = fusion.apply_guards([{"prior": -5.0}, {"prior": 6.0}], rows, PASS, REVIEW)
+    assert fusion.sigmoid(sum(out[0].values())) == pytest.approx(fusion.sigmoid(-5.0))  # left to the fit
+    [alone] = fusion.apply_guards([{"prior": -5.0}], [moved], PASS, REVIEW)
+    assert fusion.sigmoid(sum(alone.values())) >= REVIEW  # the only evidence: a person decides
+
+
 def test_no_automatic_match_past_a_lead_an_explicit_id_names():
     rows = [pair(lead=1, has_typed_ace_id_match=True, name_similarity=1.0, odoo_name_customers=1),
             pair(lead=2, has_domain_match=True, name_similarity=1.0, odoo_name_customers=1)]  # its copy
