@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+import resource
 import time
 import uuid
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Iterator
 
 from revops import settings, warehouse
@@ -137,11 +139,40 @@ class StageRecord:
         self.detail: dict = {}
 
 
+def _start_peak_rss() -> None:
+    """Linux: start a new high-water mark of this process's resident memory (VmHWM), so each stage reports its own
+    peak rather than the largest of the run so far. Elsewhere (or where refused) the peak is the process's so far."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory since `_start_peak_rss` (MiB)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _children_peak_rss_mb() -> float:
+    """The largest peak resident memory of any finished child process so far (MiB): npm/node for the report."""
+    return round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
+
+
 @contextmanager
 def stage(run_id: str, name: str) -> Iterator[StageRecord]:
-    """Time a stage and record its outcome; the error is recorded and re-raised, so later stages never run."""
+    """Time a stage and record its outcome; the error is recorded and re-raised, so later stages never run.
+    The detail also gets the stage's peak memory (`peak_rss_mb`, and `children_peak_rss_mb` when a child process
+    it ran set a new peak), so the 2 GB target of every stage can be read from `ops`."""
     record = StageRecord()
     started = time.monotonic()
+    _start_peak_rss()
+    children_before = _children_peak_rss_mb()
     _execute(
         "insert into ops.pipeline_run_stages (run_id, stage, started_at, status) values (%s, %s, now(), 'running')",
         (run_id, name),
@@ -153,6 +184,10 @@ def stage(run_id: str, name: str) -> Iterator[StageRecord]:
         error = exc
         raise
     finally:
+        memory = {"peak_rss_mb": _peak_rss_mb()}
+        if _children_peak_rss_mb() > children_before:
+            memory["children_peak_rss_mb"] = _children_peak_rss_mb()
+        record.detail = {**(record.detail or {}), **memory}
         _execute(
             """update ops.pipeline_run_stages
                set finished_at = now(), seconds = %s, status = %s, row_count = %s, detail = %s, error = %s

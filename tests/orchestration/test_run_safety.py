@@ -147,3 +147,18 @@ def test_a_stage_error_quoting_a_connection_string_is_stored_without_its_passwor
     assert len(stored) == 2 and all(row[0] for row in stored)
     assert not any(secret in row[0] for row in stored), stored
     assert all("***" in row[0] for row in stored)
+
+
+def test_each_stage_records_its_own_peak_memory(wh):
+    run_id = runlog.start_run(False)
+    with runlog.stage(run_id, "extract_odoo"):
+        ballast = bytearray(300 * 1024 * 1024)  # touched: resident, not only reserved
+        ballast[::4096] = b"x" * len(ballast[::4096])
+        del ballast
+    with runlog.stage(run_id, "embed"):
+        pass
+    runlog.finish_run(run_id)
+    peaks = dict(query(wh, "select stage, (detail ->> 'peak_rss_mb')::numeric from ops.pipeline_run_stages "
+                           "where run_id = %s", (run_id,)))
+    assert peaks["extract_odoo"] >= 300
+    assert peaks["embed"] < peaks["extract_odoo"] - 200  # its own peak, not the run's so far
