@@ -314,7 +314,10 @@ class Weights:
         the best other lead of its ACE opportunity), `lead_competition` (how far it leads the best other ACE
         opportunity of its lead: one deal is registered about once) and `parent_lead` (the lead is the best
         lead of the ACE opportunity this one renews). The sum of the contributions is the confidence's logit."""
-        first = [self.contributions(f) for f in features]
+        return self.second_stage_batch([self.contributions(f) for f in features], keys)
+
+    def second_stage_batch(self, first: list[dict[str, float]], keys: list[PairKey]) -> list[dict[str, float]]:
+        """`score_batch` from the first-stage contributions (callers that also store those compute them once)."""
         if not self.stage2:
             return first
         terms = second_stage_terms([sum(c.values()) for c in first], keys)

@@ -150,11 +150,12 @@ def write_scores(cur, candidates: list[dict], weights: fusion.Weights, rule_set=
             weights_version text,
             primary key (ace_opportunity_id, odoo_lead_id)
         )""")
-    features = fusion.feature_rows(candidates)
-    scored = fusion.apply_guards(weights.score_batch(features, fusion.pair_keys(candidates)), candidates,
+    # the first-stage contributions are computed once and the feature rows not kept: at scale 1.0 (170k pairs)
+    # each list of per-pair dicts is ~0.5 GB
+    first = [weights.contributions(f) for f in fusion.feature_rows(candidates)]
+    scored = fusion.apply_guards(weights.second_stage_batch(first, fusion.pair_keys(candidates)), candidates,
                                  *fusion.band_thresholds(rule_set))
-    _copy_scores(cur, SCORES_TABLE, candidates, weights, scored, [weights.contributions(f) for f in features],
-                 rule_set)
+    _copy_scores(cur, SCORES_TABLE, candidates, weights, scored, first, rule_set)
     cur.execute(f"analyze {SCORES_TABLE}")
 
 
@@ -311,15 +312,20 @@ def weights_version(weights: fusion.Weights, rule_set=None) -> str:
 def _copy_scores(cur, table: str, candidates: list[dict], weights: fusion.Weights, scored: list[dict],
                  first_stage: list[dict], rule_set=None) -> None:
     version = weights_version(weights, rule_set)
-    columns: dict[str, list] = {name.strip(): [] for name in SCORE_COLUMNS.split(",")}
-    for row, contributions, first in zip(candidates, scored, first_stage):
-        confidence = fusion.sigmoid(sum(contributions.values()))
-        values = (row["ace_opportunity_id"], row["odoo_lead_id"], row["name_similarity"], row["colbert_score"],
-                  row["title_similarity"], round(confidence, 6), weights.family, json.dumps(contributions),
-                  row.get("input_hash"), json.dumps(first), sum(first.values()), version)
-        for name, value in zip(columns, values):
-            columns[name].append(value)
-    warehouse.copy_columns(cur, table, columns)
+    for start in range(0, len(candidates), COPY_CHUNK_PAIRS):  # one COPY per chunk: the JSON text is not all held
+        columns: dict[str, list] = {name.strip(): [] for name in SCORE_COLUMNS.split(",")}
+        chunk = slice(start, start + COPY_CHUNK_PAIRS)
+        for row, contributions, first in zip(candidates[chunk], scored[chunk], first_stage[chunk]):
+            confidence = fusion.sigmoid(sum(contributions.values()))
+            values = (row["ace_opportunity_id"], row["odoo_lead_id"], row["name_similarity"], row["colbert_score"],
+                      row["title_similarity"], round(confidence, 6), weights.family, json.dumps(contributions),
+                      row.get("input_hash"), json.dumps(first), sum(first.values()), version)
+            for name, value in zip(columns, values):
+                columns[name].append(value)
+        warehouse.copy_columns(cur, table, columns)
+
+
+COPY_CHUNK_PAIRS = 20_000
 
 
 def score_candidates(parts: settings.ConnectionParts | None = None, full: bool = True, rule_set=None) -> MatchResult:
